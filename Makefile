@@ -1,0 +1,56 @@
+# makemore part 1 — the bigram notebooks.  `make lab` to learn, `make test` to check everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# JupyterLab refuses to start as root without --allow-root (CI and our machines run as root).
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 \
+	--nbval-sanitize-with tests/nbval-sanitize.cfg
+
+.PHONY: help setup data lab test test-fast lint unit notebooks browser bench nav clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+setup: $(STAMP)  ## create .venv and install the project (once; again only if pyproject.toml changes)
+
+data: $(STAMP)  ## put a verified data/names.txt in place (offline: MAKEMORE_NAMES=path)
+	@$(BIN)/python -m helpers.data
+
+lab: setup data  ## open JupyterLab on notebooks/ (prints the URL)
+	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) --ServerApp.root_dir=notebooks
+
+lint: setup  ## ruff over helpers, tests, tools, benchmarks and the notebooks
+	$(BIN)/ruff check helpers tests tools benchmarks notebooks
+	$(BIN)/ruff format --check helpers tests tools benchmarks
+
+test: setup data lint  ## everything: lint, unit tests, every notebook under nbval, the browser test
+	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+
+test-fast: setup data lint  ## as `make test` without the browser test
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) -m 'not browser'
+
+unit: setup data  ## unit tests only
+	$(BIN)/python -m pytest tests -m 'not browser'
+
+notebooks: setup data  ## nbval on the notebooks only
+	$(BIN)/python -m pytest notebooks $(NBVAL)
+
+browser: setup data  ## the JupyterLab + Chromium test only
+	$(BIN)/python -m pytest tests -m browser
+
+bench: setup data  ## benchmarks: ours against the lesson's way, as ratios
+	$(BIN)/python benchmarks/run.py
+
+nav: setup  ## regenerate the navigation cells, the index notebook and the README table
+	$(BIN)/python tools/nav.py
+
+clean:  ## remove the virtual environment and caches (keeps data/names.txt)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts

@@ -1,0 +1,1 @@
+"""Shared, tested code for the makemore bigram notebooks (see README.md)."""

@@ -1,0 +1,62 @@
+"""Execute notebooks in place from a clean kernel and store them with their outputs.
+
+    python tools/execute.py notebooks/03_count_matrix.ipynb [more.ipynb ...]
+    python tools/execute.py --all
+
+Each notebook runs in a fresh kernel with notebooks/ as its working directory (as in
+JupyterLab). Volatile metadata (execution timings) is dropped so a re-run changes only what
+really changed. Run it whenever code a notebook uses changes; nbval then compares against it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def execute(path: Path, timeout: int = 600) -> float:
+    """Run one notebook top to bottom in a new kernel, save it, return the seconds it took."""
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    start = time.perf_counter()
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    seconds = time.perf_counter() - start
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--all", action="store_true", help="every notebook in notebooks/")
+    args = parser.parse_args()
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) if args.all else args.paths
+    if not paths:
+        parser.error("name notebooks or pass --all")
+    for path in paths:
+        print(f"{path.name}: {execute(path):.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Generate the navigation of the notebook series, so it never drifts.
+
+    python tools/nav.py          # rewrite nav cells, notebooks/00_index.ipynb, README table
+    python tools/nav.py --check  # exit 1 if anything is out of date (tests run this)
+
+Each lesson notebook gets a first and a last markdown cell (metadata {"nav": "top"|"bottom"})
+linking the previous notebook, the contents and the next one. Titles come from each
+notebook's own heading (`# 05 · Title`), the one-line summary from the paragraph under it.
+Only markdown changes: no notebook needs re-executing after this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+INDEX = NOTEBOOKS / "00_index.ipynb"
+README = ROOT / "README.md"
+START, END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
+PARTS = [
+    ("Part 1 · Counting", "01", "05"),
+    ("Part 2 · A neural net", "06", "07"),
+    ("Beyond the lesson · the exercises", "08", "99"),
+]
+
+
+def lesson_notebooks() -> list[Path]:
+    """Every numbered notebook but the index, in order."""
+    return sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if p != INDEX)
+
+
+def _content_cells(nb: nbformat.NotebookNode) -> list:
+    return [c for c in nb.cells if "nav" not in c.metadata]
+
+
+def title_and_summary(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
+    """The notebook's `# ` heading and the first paragraph line under it."""
+    first = _content_cells(nb)[0]
+    lines = [line.strip() for line in first.source.splitlines()]
+    if first.cell_type != "markdown" or not lines or not lines[0].startswith("# "):
+        raise SystemExit(
+            f"{path.name}: the first cell must be markdown starting with '# NN · Title'"
+        )
+    title = lines[0][2:].strip()
+    summary = next((x for x in lines[1:] if x and not x.startswith(("#", "-", "*", "|"))), "")
+    return title, summary
+
+
+def _link(path: Path, title: str) -> str:
+    return f"[{title}]({path.name})"
+
+
+def nav_cells(paths: list[Path], titles: dict[Path, str], i: int) -> tuple[str, str]:
+    """The top and bottom navigation markdown for notebook i."""
+    prev = f"< {_link(paths[i - 1], titles[paths[i - 1]])}" if i > 0 else "< (start)"
+    nxt = f"{_link(paths[i + 1], titles[paths[i + 1]])} >" if i + 1 < len(paths) else "(end) >"
+    top = f"{prev} | [Contents](00_index.ipynb) | {nxt}"
+    if i + 1 < len(paths):
+        bottom = f"**Next:** {_link(paths[i + 1], titles[paths[i + 1]])}\n\n{top}"
+    else:
+        bottom = f"This is the last notebook of the series.\n\n{top}"
+    return top, bottom
+
+
+def _with_nav(nb: nbformat.NotebookNode, top: str, bottom: str) -> nbformat.NotebookNode:
+    cells = _content_cells(nb)
+    top_cell = nbformat.v4.new_markdown_cell(top, metadata={"nav": "top"})
+    bottom_cell = nbformat.v4.new_markdown_cell(bottom, metadata={"nav": "bottom"})
+    old = {c.metadata["nav"]: c for c in nb.cells if "nav" in c.metadata}
+    for cell, kind in ((top_cell, "top"), (bottom_cell, "bottom")):
+        if kind in old:  # keep ids stable so re-running changes nothing
+            cell.id = old[kind].id
+    nb.cells = [top_cell, *cells, bottom_cell]
+    return nb
+
+
+def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat.NotebookNode:
+    """notebooks/00_index.ipynb: the contents of the series."""
+    lines = [
+        "# makemore, part 1 · Contents",
+        "",
+        "Karpathy's *makemore* bigram lesson, rebuilt one idea per notebook. Work through them "
+        "in order; each ends with a link to the next. The code they teach is collected, tested, "
+        "in `helpers/bigram.py`.",
+    ]
+    for part, lo, hi in PARTS:
+        chosen = [p for p in paths if lo <= p.name[:2] <= hi]
+        if chosen:
+            lines += ["", f"## {part}", ""]
+            lines += [f"- {_link(p, titles[p])}: {summaries[p]}" for p in chosen]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("\n".join(lines), metadata={"nav": "index"})]
+    nb.cells[0].id = "contents"
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return nb
+
+
+def readme_table(paths: list[Path], titles: dict, summaries: dict) -> str:
+    """The notebook table of README.md."""
+    rows = ["| notebook | what it teaches |", "|---|---|"]
+    rows += [f"| [{titles[p]}](notebooks/{p.name}) | {summaries[p]} |" for p in paths]
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
+    args = parser.parse_args()
+    paths = lesson_notebooks()
+    books = {p: nbformat.read(p, as_version=4) for p in paths}
+    titles, summaries = {}, {}
+    for p in paths:
+        titles[p], summaries[p] = title_and_summary(books[p], p)
+    wanted: dict[Path, str] = {}
+    for i, p in enumerate(paths):
+        top, bottom = nav_cells(paths, titles, i)
+        wanted[p] = nbformat.writes(_with_nav(books[p], top, bottom)) + "\n"
+    wanted[INDEX] = nbformat.writes(index_notebook(paths, titles, summaries)) + "\n"
+    readme = README.read_text(encoding="utf-8")
+    head, _, rest = readme.partition(START)
+    _, _, tail = rest.partition(END)
+    table = readme_table(paths, titles, summaries)
+    wanted[README] = f"{head}{START}\n{table}\n{END}{tail}"
+    stale = [p for p, text in wanted.items() if not p.exists() or p.read_text("utf-8") != text]
+    if args.check:
+        for p in stale:
+            print(f"out of date: {p.relative_to(ROOT)} (run `make nav`)")
+        return 1 if stale else 0
+    for p in stale:
+        p.write_text(wanted[p], encoding="utf-8")
+        print(f"wrote {p.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
