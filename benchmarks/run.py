@@ -1,0 +1,276 @@
+"""How fast the lesson's work can go, measured against the lesson's own way in the same run.
+
+    python benchmarks/run.py            # print the table (what `make bench` does)
+    python benchmarks/run.py --readme   # also write it into README.md's Figures section
+
+Every figure is a median of several repeats after one warm-up, and every speed is reported as
+a ratio to a baseline timed in the same run on the same machine, because these machines are
+noisy: the ratio is the figure, the milliseconds only its context.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+
+from helpers import bigram
+from helpers.data import ensure_names
+
+ROOT = Path(__file__).resolve().parent.parent
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def median_seconds(fn: Callable[[], object], repeats: int) -> float:
+    """Median wall time of `fn` over `repeats` runs, after one untimed warm-up run."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def fmt(seconds: float) -> str:
+    """Seconds as a short human figure."""
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds * 1e6:.0f} µs"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def bench_counts(words, stoi, rows):
+    dict_loop = median_seconds(lambda: bigram.bigram_dict(words), 5)
+    tensor_loop = median_seconds(lambda: bigram.count_matrix_loop(words, stoi), 3)
+    ours = median_seconds(lambda: bigram.count_matrix(words, stoi), 20)
+    assert torch.equal(bigram.count_matrix(words, stoi), bigram.count_matrix_loop(words, stoi))
+    ratio = dict_loop / ours
+    rows.append(
+        (
+            "27×27 count matrix",
+            f"dict loop {fmt(dict_loop)}; `N[i, j] += 1` loop {fmt(tensor_loop)}",
+            f"`count_matrix` {fmt(ours)}: **{ratio:,.0f}×** the dict loop, "
+            f"{tensor_loop / ours:,.0f}× the tensor loop",
+            "≥ 50× the dict loop",
+            verdict(ratio >= 50),
+        )
+    )
+
+
+def bench_nll(words, stoi, N, rows):
+    P = bigram.probabilities(N, 1.0, dtype=torch.float64)
+    loop = median_seconds(lambda: bigram.nll_loop(words, P, stoi), 3)
+    ours = median_seconds(lambda: bigram.nll_from_counts(N, P), 50)
+    assert abs(bigram.nll_loop(words, P, stoi) - bigram.nll_from_counts(N, P)) < 1e-9
+    ratio = loop / ours
+    rows.append(
+        (
+            "average NLL (α = 1)",
+            f"per-bigram loop {fmt(loop)}",
+            f"`nll_from_counts` {fmt(ours)}: **{ratio:,.0f}×**",
+            "≥ 1,000×",
+            verdict(ratio >= 1000),
+        )
+    )
+
+
+def bench_slider(N, itos, rows):
+    try:
+        from helpers import slider
+    except ImportError as err:  # reported in the table, never hidden
+        rows.append(("one slider update", "—", f"not measured: {err}", "median < 50 ms", "—"))
+        return
+    box = slider.smoothing_slider(N, itos)
+    control = box.children[0]
+    times = []
+    for alpha in (*slider.ALPHAS, *reversed(slider.ALPHAS)):
+        start = time.perf_counter()
+        control.value = alpha
+        times.append(time.perf_counter() - start)
+    times = times[1:]  # the first move is the warm-up
+    median = statistics.median(times)
+    p90 = statistics.quantiles(times, n=10)[-1]
+    rows.append(
+        (
+            "one slider update (compute + redraw)",
+            "—",
+            f"median **{fmt(median)}**, p90 {fmt(p90)} over {len(times)} moves",
+            "median < 50 ms",
+            verdict(median < 0.050),
+        )
+    )
+
+
+def bench_training(words, stoi, N, rows):
+    xs, ys = bigram.training_pairs(words, stoi)
+    steps = 100
+    g = torch.Generator().manual_seed(bigram.SEED)
+    W0 = torch.randn((27, 27), generator=g)
+
+    def onehot():
+        W = W0.clone().requires_grad_()
+        return bigram.train_onehot(W, xs, ys, steps)
+
+    def fast():
+        W = W0.clone()
+        return bigram.train_fast(W, N, steps)
+
+    slow_t = median_seconds(onehot, 3)
+    fast_t = median_seconds(fast, 20)
+    gap = max(abs(a - b) for a, b in zip(onehot(), fast(), strict=True))
+    ratio = slow_t / fast_t
+    rows.append(
+        (
+            f"{steps} full-batch GD steps (lr 50)",
+            f"one-hot matmul loop {fmt(slow_t)}",
+            f"`train_fast` {fmt(fast_t)}: **{ratio:,.0f}×**; largest loss difference {gap:.1e}",
+            "≥ 100×, same losses to 1e-5",
+            verdict(ratio >= 100 and gap <= 1e-5),
+        )
+    )
+    # Reaching the bound: from zero weights both trainers follow the same path (same gradients,
+    # same updates), so the one-hot loop needs the same number of steps; its time is that
+    # number times its measured time per step.
+    bound = bigram.average_nll(N, 0.0)
+    fit_t = median_seconds(lambda: bigram.fit_fast(N, tolerance=1e-4), 3)
+    W, losses = bigram.fit_fast(N, tolerance=1e-4)
+    reached = bigram.count_loss_and_grad(W, N)[0] - bound
+    extrapolated = len(losses) * slow_t / steps
+    rows.append(
+        (
+            "reach the bound + 1e-4 nats",
+            f"one-hot loop: {len(losses):,} steps ≈ {fmt(extrapolated)} (extrapolated)",
+            f"`fit_fast` **{fmt(fit_t)}** ({extrapolated / fit_t:,.0f}×), "
+            f"{reached:.1e} nats above the bound",
+            "< 1 s",
+            verdict(fit_t < 1 and reached <= 1e-4),
+        )
+    )
+
+
+def bench_sampling(N, itos, rows):
+    P = bigram.probabilities(N, 1.0)
+    count = 10_000
+
+    def loop():
+        g = torch.Generator().manual_seed(bigram.SEED)
+        return [bigram.sample_name(P, itos, g) for _ in range(count)]
+
+    def batched():
+        g = torch.Generator().manual_seed(bigram.SEED)
+        return bigram.sample_names(P, itos, count, g)
+
+    slow_t = median_seconds(loop, 3)
+    fast_t = median_seconds(batched, 10)
+    ratio = slow_t / fast_t
+    rows.append(
+        (
+            f"sample {count:,} names",
+            f"lesson loop {fmt(slow_t)}",
+            f"`sample_names` {fmt(fast_t)}: **{ratio:,.0f}×**",
+            "≥ 10×",
+            verdict(ratio >= 10),
+        )
+    )
+
+
+def bench_notebooks(rows):
+    import nbformat
+    from nbclient import NotebookClient
+
+    paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    total = 0.0
+    slowest = ("", 0.0)
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        client = NotebookClient(
+            nb,
+            timeout=600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+        )
+        client.execute()
+        seconds = time.perf_counter() - start
+        total += seconds
+        slowest = max(slowest, (path.name, seconds), key=lambda x: x[1])
+    rows.append(
+        (
+            f"execute all {len(paths)} notebooks",
+            "—",
+            f"**{fmt(total)}** in all, each in a fresh kernel (slowest {slowest[0]}: "
+            f"{fmt(slowest[1])})",
+            "< 120 s",
+            verdict(total < 120),
+        )
+    )
+
+
+def table(rows) -> str:
+    lines = [
+        "| work | baseline (the lesson's way) | ours | target | |",
+        "|---|---|---|---|---|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--skip-notebooks", action="store_true", help="leave out that row")
+    args = parser.parse_args()
+
+    words = bigram.load_words(ensure_names())
+    stoi, itos = bigram.build_vocab(words)
+    N = bigram.count_matrix(words, stoi)
+    rows: list[tuple[str, ...]] = []
+    for step in (
+        lambda: bench_counts(words, stoi, rows),
+        lambda: bench_nll(words, stoi, N, rows),
+        lambda: bench_slider(N, itos, rows),
+        lambda: bench_training(words, stoi, N, rows),
+        lambda: bench_sampling(N, itos, rows),
+    ):
+        step()
+        print(" | ".join(rows[-1]), flush=True)
+    if not args.skip_notebooks:
+        bench_notebooks(rows)
+        print(" | ".join(rows[-1]), flush=True)
+
+    cpu = platform.processor() or platform.machine()
+    header = (
+        f"Measured by `make bench` on {datetime.date.today():%Y-%m-%d}: {os.cpu_count()} CPUs "
+        f"({cpu}), torch {torch.__version__} with {torch.get_num_threads()} threads, "
+        f"Python {platform.python_version()}. Medians of repeats after a warm-up; each ratio "
+        f"is against a baseline timed in the same run."
+    )
+    text = f"{header}\n\n{table(rows)}\n"
+    print()
+    print(text)
+    if args.readme:
+        readme = ROOT / "README.md"
+        content = readme.read_text(encoding="utf-8")
+        head, _, rest = content.partition(START)
+        _, _, tail = rest.partition(END)
+        readme.write_text(f"{head}{START}\n{text}{END}{tail}", encoding="utf-8")
+        print(f"wrote {readme.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

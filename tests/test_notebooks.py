@@ -1,0 +1,69 @@
+"""What nbval does not check: how the notebooks are stored and linked.
+
+nbval re-runs each notebook and compares outputs; these tests check that what is committed was
+run top to bottom from a clean kernel, holds no error or machine-specific output, teaches with
+asserts, and that the navigation, the index and the README table are current.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = [p for p in NOTEBOOKS if p.name != "00_index.ipynb"]
+
+
+def _code_cells(path):
+    nb = nbformat.read(path, as_version=4)
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def test_the_series_is_there():
+    numbers = [p.name[:2] for p in LESSONS]
+    assert numbers[:7] == ["01", "02", "03", "04", "05", "06", "07"], numbers
+    assert numbers == sorted(set(numbers)), "two notebooks share a number"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_stored_as_run_top_to_bottom_from_a_clean_kernel(path):
+    counts = [c.execution_count for c in _code_cells(path)]
+    assert counts == list(range(1, len(counts) + 1)), f"re-run {path.name} with tools/execute.py"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_no_errors_or_machine_specific_text_in_outputs(path):
+    for cell in _code_cells(path):
+        for out in cell.outputs:
+            assert out.output_type != "error", f"{path.name}: stored error output"
+            text = out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+            assert not re.search(r"/(work|root|home|tmp)/", text), f"{path.name}: a path: {text}"
+            assert "Traceback" not in text
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_teaches_with_asserts_and_imports_helpers_plainly(path):
+    source = "\n".join(c.source for c in _code_cells(path))
+    assert re.search(r"^\s*assert ", source, re.M), f"{path.name} confirms nothing with assert"
+    assert "sys.path" not in source, "import helpers as an installed package"
+    assert "import *" not in source
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_opens_with_its_title_and_stays_small(path):
+    nb = nbformat.read(path, as_version=4)
+    content = [c for c in nb.cells if "nav" not in c.metadata]
+    assert content[0].cell_type == "markdown"
+    assert content[0].source.startswith(f"# {path.name[:2]} · ")
+    assert path.stat().st_size < 1_500_000, "keep a notebook under 1.5 MB (smaller figures)"
+
+
+def test_navigation_index_and_readme_table_are_current():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "nav.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
