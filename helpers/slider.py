@@ -1,0 +1,140 @@
+"""The smoothing slider of 05_nll_smoothing: drag add-alpha smoothing, watch the loss move.
+
+One widget, `smoothing_slider`, built from the 27x27 count table only: every update is O(V^2)
+arithmetic plus one small PNG, so it follows the slider while it is dragged. The figure is a
+`matplotlib.figure.Figure` drawn by the Agg canvas directly (never pyplot), so importing or using
+this module changes no matplotlib state and never leaves a stray inline plot behind.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import ipywidgets as widgets
+import torch
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.image import imsave
+
+from helpers import bigram
+
+# alpha = 0 (no smoothing), then quarter-decades from 0.01 to 1e6. Each value is rounded to the
+# 3 significant digits its label shows, so the readout and the value are the same number.
+ALPHAS: tuple[float, ...] = (0.0,) + tuple(float(f"{10 ** (k / 4):.3g}") for k in range(-8, 25))
+
+# A log axis has no place for 0, so alpha = 0 is drawn a decade left of the smallest positive
+# alpha, on a tick labelled "0", as a separate point that the curve does not join. Nothing is
+# hidden in the gap: the slider has no stops between 0 and 0.01.
+ZERO_AT = 1e-3
+
+
+def nll_curve(N: torch.Tensor, alphas: tuple[float, ...] = ALPHAS) -> list[float]:
+    """`bigram.average_nll(N, alpha)` for every alpha: the slider's curve, computed once.
+
+    Defined in 05_nll_smoothing.
+    """
+    return [bigram.average_nll(N, a) for a in alphas]
+
+
+def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> widgets.VBox:
+    """A slider over `ALPHAS` with the average NLL, its curve, and `row`'s next-char bars.
+
+    Defined in 05_nll_smoothing. children: [0] the `SelectionSlider` (alpha), [1] the `Label`
+    "average NLL = ... nats", [2] an `Image` (the NLL-against-alpha curve with the current
+    point, and P[row] as bars). Setting the slider's value redraws everything synchronously.
+    """
+    stoi = {s: i for i, s in itos.items()}
+    if row not in stoi:
+        raise ValueError(f"row must be one of the {len(stoi)} characters of itos, got {row!r}")
+    V = N.shape[1]
+    ix = stoi[row]
+    curve = nll_curve(N)
+    mle, uniform = curve[0], math.log(V)
+    xs = [ZERO_AT if a == 0 else a for a in ALPHAS]
+    counts = N[ix].to(torch.float64)
+
+    def row_probs(alpha: float) -> list[float]:
+        """P[row] under add-alpha smoothing (one row: O(V))."""
+        return bigram.probabilities(counts.view(1, -1), alpha, torch.float64)[0].tolist()
+
+    def bar_outlines(heights: list[float]) -> list[list[tuple[float, float]]]:
+        """Corners of one bar per character, 0.8 wide, centred on its index."""
+        return [
+            [(i - 0.4, 0), (i - 0.4, h), (i + 0.4, h), (i + 0.4, 0)] for i, h in enumerate(heights)
+        ]
+
+    fig = Figure(figsize=(9.0, 3.0), dpi=72, layout="constrained")
+    canvas = FigureCanvasAgg(fig)
+    ax_nll, ax_row = fig.subplots(1, 2, width_ratios=(1, 1.3))
+
+    ax_nll.axhline(mle, color="tab:green", lw=1, ls="--", label=f"α = 0 (MLE): {mle:.4f}")
+    ax_nll.axhline(uniform, color="tab:red", lw=1, ls="--", label=f"uniform ln {V}: {uniform:.4f}")
+    ax_nll.plot(xs[1:], curve[1:], color="tab:blue", lw=1.5)
+    ax_nll.plot(xs[:1], curve[:1], "o", color="tab:blue", ms=4)
+    (marker,) = ax_nll.plot([], [], "o", color="black", ms=8, mfc="none", mew=2)
+    ax_nll.set_xscale("log")
+    ax_nll.set_xticks([ZERO_AT, 1e-2, 1, 1e2, 1e4, 1e6], ["0", "0.01", "1", "100", "1e4", "1e6"])
+    ax_nll.minorticks_off()
+    ax_nll.set_xlim(ZERO_AT / 2, ALPHAS[-1] * 2)
+    ax_nll.set_ylim(mle - 0.1 * (uniform - mle), uniform + 0.1 * (uniform - mle))
+    ax_nll.set_xlabel("α (log scale; 0 at the left)")
+    ax_nll.set_ylabel("average NLL (nats)")
+    ax_nll.legend(loc="upper left", fontsize=8, frameon=False)
+    ax_nll.set_title("average NLL against α (○ = slider)")
+
+    labels = [itos[i] for i in range(V)]
+    # The bars are one PolyCollection (one artist, one draw call) rather than ax.bar's V
+    # Rectangles: drawing 27 separate patches per update cost more than everything else.
+    bars = PolyCollection(bar_outlines(row_probs(alpha=1.0)), color="tab:blue")
+    ax_row.add_collection(bars)
+    flat = ax_row.axhline(1 / V, color="tab:red", lw=1, ls="--", label=f"uniform 1/{V}")
+    ax_row.set_xticks(range(V), labels)
+    ax_row.set_xlim(-0.6, V - 0.4)
+    ax_row.set_ylim(0, 1.1 * max(max(row_probs(0.0)), 1 / V))
+    ax_row.set_xlabel(f"next character after {row!r}")
+    ax_row.set_ylabel("probability")
+    ax_row.legend(loc="upper right", fontsize=8, frameon=False)
+    ax_row.set_title(f"P(next | {row!r}) at the slider's α")
+
+    # Blitting: draw everything that never changes once (this also runs the layout), keep the
+    # pixels, and per update paint only the moving artists (the marker, the bars) over a copy
+    # of them. A full redraw re-runs the layout and every tick label: several times slower.
+    moving = [marker, bars, flat]  # flat: the uniform line stays visible on top of the bars
+    for artist in moving:
+        artist.set_animated(True)
+    canvas.draw()
+    background = canvas.copy_from_bbox(fig.bbox)
+    fig.set_layout_engine("none")
+
+    slider = widgets.SelectionSlider(
+        options=[(f"{a:g}", a) for a in ALPHAS],
+        value=1.0,
+        description="α",
+        continuous_update=True,
+    )
+    slider.add_class("alpha-slider")
+    label = widgets.Label()
+    label.add_class("nll-readout")
+    image = widgets.Image(format="png")
+
+    def update(change: dict | None = None) -> None:
+        """Recompute for the slider's alpha and replace the picture in one assignment."""
+        alpha = slider.value
+        k = ALPHAS.index(alpha)
+        nll = bigram.average_nll(N, alpha)
+        label.value = f"average NLL = {nll:.4f} nats"
+        marker.set_data([xs[k]], [curve[k]])
+        bars.set_verts(bar_outlines(row_probs(alpha)))
+        canvas.restore_region(background)
+        for artist in moving:
+            fig.draw_artist(artist)
+        buffer = io.BytesIO()
+        # zlib level 1: half the time of the default level 6, about the same size here.
+        imsave(buffer, canvas.buffer_rgba(), format="png", pil_kwargs={"compress_level": 1})
+        image.value = buffer.getvalue()
+
+    slider.observe(update, names="value")
+    update()
+    return widgets.VBox([slider, label, image])
