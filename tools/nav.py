@@ -39,7 +39,7 @@ def _content_cells(nb: nbformat.NotebookNode) -> list:
 
 
 def title_and_summary(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
-    """The notebook's `# ` heading and the first paragraph line under it."""
+    """The notebook's `# ` heading and the first paragraph under it, on one line."""
     first = _content_cells(nb)[0]
     lines = [line.strip() for line in first.source.splitlines()]
     if first.cell_type != "markdown" or not lines or not lines[0].startswith("# "):
@@ -47,8 +47,13 @@ def title_and_summary(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
             f"{path.name}: the first cell must be markdown starting with '# NN · Title'"
         )
     title = lines[0][2:].strip()
-    summary = next((x for x in lines[1:] if x and not x.startswith(("#", "-", "*", "|"))), "")
-    return title, summary
+    paragraph: list[str] = []
+    for line in lines[1:]:
+        if line:
+            paragraph.append(line)
+        elif paragraph:
+            break
+    return title, " ".join(paragraph)
 
 
 def _link(path: Path, title: str) -> str:
