@@ -13,6 +13,8 @@ Run `python -m helpers.bigram FILE` for the makemore-style command line (see `ma
 from __future__ import annotations
 
 import argparse
+import contextlib
+import itertools
 import json
 import math
 import random
@@ -168,13 +170,12 @@ def count_matrix_loop(words: list[str], stoi: dict[str, int]) -> torch.Tensor:
     return N
 
 
-def training_pairs(
+def training_pairs_loop(
     words: list[str], stoi: dict[str, int], n: int = 2
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """`(xs, ys)`: each context index and the index of the character that follows it.
+    """The lesson's loop building `(xs, ys)`, one example at a time; equals `training_pairs`.
 
-    Defined in 06_neural_net (for bigrams xs is the previous character). A word is padded with
-    n-1 sentinels in front and one behind, so every word gives len(word)+1 examples.
+    Defined in 06_neural_net.
     """
     if n < 2:
         raise ValueError(f"n must be at least 2, got {n}")
@@ -192,6 +193,58 @@ def training_pairs(
     return torch.tensor(xs, dtype=torch.long), torch.tensor(ys, dtype=torch.long)
 
 
+def encode_text(text: str, stoi: dict[str, int]) -> torch.Tensor:
+    """Every character of a string to its index at once, through a lookup table on code points.
+
+    Defined in 03_count_matrix (the vectorised count). Raises KeyError for a character that is
+    not in `stoi`, as `stoi[ch]` would.
+    """
+    if not text:
+        return torch.zeros(0, dtype=torch.long)  # torch.frombuffer refuses an empty buffer
+    top = max(map(ord, stoi))
+    if top < 256 and text.isascii():
+        codes = torch.frombuffer(bytearray(text.encode("ascii")), dtype=torch.uint8)
+    else:
+        codes = torch.frombuffer(bytearray(text.encode("utf-32-le")), dtype=torch.int32)
+    lut = torch.full((max(top, 255) + 1,), -1, dtype=torch.long)
+    lut[torch.tensor([ord(s) for s in stoi])] = torch.tensor(list(stoi.values()))
+    codes = codes.long()
+    inside = codes < len(lut)
+    ix = torch.where(inside, lut[codes.clamp(max=len(lut) - 1)], -1)
+    if (ix < 0).any():
+        raise KeyError(text[(ix < 0).nonzero()[0, 0].item()])
+    return ix
+
+
+def training_pairs(
+    words: list[str], stoi: dict[str, int], n: int = 2
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """`(xs, ys)`: each context index and the index of the character that follows it.
+
+    Defined in 06_neural_net (for bigrams xs is the previous character). A word is padded with
+    n-1 sentinels in front and one behind, so every word gives len(word)+1 examples. Built
+    without a Python loop over characters: all padded words are encoded as one string, and
+    every position but the n-1 front pads of each word is a target (an empty word included).
+    """
+    if n < 2:
+        raise ValueError(f"n must be at least 2, got {n}")
+    if not words:
+        return torch.zeros(0, dtype=torch.long), torch.zeros(0, dtype=torch.long)
+    V = len(stoi)
+    sentinel = next(s for s, i in stoi.items() if i == 0)
+    pad = sentinel * (n - 1)
+    ix = encode_text(pad + (sentinel + pad).join(words) + sentinel, stoi)
+    blocks = torch.tensor([len(w) + n for w in words], dtype=torch.long)  # pad + word + end
+    starts = blocks.cumsum(0) - blocks
+    is_target = torch.ones(len(ix), dtype=torch.bool)
+    is_target[(starts[:, None] + torch.arange(n - 1)).view(-1)] = False
+    targets = is_target.nonzero().squeeze(1)
+    xs = torch.zeros_like(targets)
+    for back in range(n - 1, 0, -1):
+        xs = xs * V + ix[targets - back]
+    return xs, ix[targets]
+
+
 def counts_from_pairs(xs: torch.Tensor, ys: torch.Tensor, V: int, n: int = 2) -> torch.Tensor:
     """The V**(n-1) x V count table from `(xs, ys)` in one `torch.bincount`.
 
@@ -205,10 +258,16 @@ def counts_from_pairs(xs: torch.Tensor, ys: torch.Tensor, V: int, n: int = 2) ->
 def count_matrix(words: list[str], stoi: dict[str, int], n: int = 2) -> torch.Tensor:
     """The count table `N` (V x V for bigrams), vectorised; equals `count_matrix_loop`.
 
-    Defined in 03_count_matrix.
+    Defined in 03_count_matrix. For bigrams one sentinel between words ends one word and starts
+    the next, so the bigrams are exactly the neighbouring pairs of "." + ".".join(words) + ".".
     """
-    xs, ys = training_pairs(words, stoi, n)
-    return counts_from_pairs(xs, ys, len(stoi), n)
+    V = len(stoi)
+    if n != 2 or not words:
+        xs, ys = training_pairs(words, stoi, n)
+        return counts_from_pairs(xs, ys, V, n)
+    sentinel = next(s for s, i in stoi.items() if i == 0)
+    ix = encode_text(sentinel + sentinel.join(words) + sentinel, stoi)
+    return counts_from_pairs(ix[:-1], ix[1:], V)
 
 
 # --- probabilities -------------------------------------------------------------------------
@@ -226,9 +285,11 @@ def probabilities(
         raise ValueError(f"alpha must be >= 0, got {alpha}")
     if math.isinf(alpha):
         return torch.full(N.shape, 1.0 / N.shape[1], dtype=dtype)
-    P = N.to(dtype) + alpha
+    # (N + alpha) / (S + V alpha); for alpha > 1 divide through by alpha first, so a huge alpha
+    # cannot overflow the row sums (inf or nan rows) and P tends to uniform as it should.
+    P = N.to(dtype) + alpha if alpha <= 1 else N.to(dtype) / alpha + 1
     totals = P.sum(1, keepdim=True)
-    P = torch.where(totals > 0, P / totals.clamp(min=torch.finfo(dtype).tiny), 1.0 / N.shape[1])
+    P = torch.where(totals > 0, P / torch.where(totals > 0, totals, 1.0), 1.0 / N.shape[1])
     return P
 
 
@@ -256,29 +317,30 @@ def sample_name(P: torch.Tensor, itos: dict[int, str], generator: torch.Generato
 def sample_names(
     P: torch.Tensor, itos: dict[int, str], count: int, generator: torch.Generator
 ) -> list[str]:
-    """Draw `count` names at once: one batched `torch.multinomial` per position.
+    """Draw `count` names at once: one batched inverse-CDF draw per position.
 
     Defined in 04_sampling (the fast way). Same distribution as `sample_name`, not the same
-    draws: the generator is consumed in another order.
+    draws: a uniform number u picks the first character whose cumulative probability exceeds u.
     """
     rows, V = P.shape
+    cdf = P.to(torch.float64).cumsum(1)
+    cdf /= cdf[:, -1:].clone()  # the last entry exactly 1, so every u in [0, 1) lands in a row
     ctx = torch.zeros(count, dtype=torch.long)
     alive = torch.ones(count, dtype=torch.bool)
     columns = []
     while alive.any():
-        ix = torch.multinomial(P[ctx], num_samples=1, replacement=True, generator=generator)
-        ix = ix.squeeze(1) * alive
+        u = torch.rand((count, 1), generator=generator, dtype=torch.float64)
+        ix = torch.searchsorted(cdf[ctx], u, right=True).squeeze(1) * alive
         columns.append(ix)
         alive &= ix != 0
         ctx = (ctx * V + ix) % rows
     if not columns:
         return []
-    grid = torch.stack(columns, dim=1).tolist()
-    names = []
-    for row in grid:
-        end = row.index(0)
-        names.append("".join(itos[ix] for ix in row[:end]))
-    return names
+    grid = torch.stack(columns, dim=1)  # each row: a name's indices, then zeros
+    lengths = (grid != 0).sum(1).tolist()
+    text = "".join([itos[ix] for ix in grid[grid != 0].tolist()])
+    ends = list(itertools.accumulate(lengths))
+    return [text[end - length : end] for end, length in zip(ends, lengths, strict=True)]
 
 
 # --- scoring -------------------------------------------------------------------------------
@@ -406,6 +468,21 @@ def count_loss_and_grad(
     return loss.item(), grad
 
 
+@contextlib.contextmanager
+def one_thread():
+    """Run tiny-tensor loops on one intra-op thread, then restore the setting.
+
+    Defined in 07_matches_counts. On a 27x27 table a second thread cannot help, and while
+    another program keeps a core busy, waiting for it made `exp` 1,000x slower (measured).
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def train_fast(
     W: torch.Tensor, N: torch.Tensor, steps: int, lr: float = 50.0, l2: float = 0.0
 ) -> list[float]:
@@ -418,7 +495,7 @@ def train_fast(
     target = N.to(W.dtype) / N.sum()
     row_share = target.sum(1, keepdim=True)
     losses = torch.empty(steps, dtype=torch.float64)
-    with torch.no_grad():
+    with torch.no_grad(), one_thread():
         for k in range(steps):
             logp = torch.log_softmax(W, dim=1)
             loss = -torch.dot(target.view(-1), logp.view(-1))
@@ -440,22 +517,38 @@ def net_probabilities(W: torch.Tensor) -> torch.Tensor:
 
 
 def fit_fast(
-    N: torch.Tensor, tolerance: float = 1e-3, lr: float = 50.0, max_steps: int = 200_000
+    N: torch.Tensor,
+    tolerance: float = 1e-3,
+    lr: float = 50.0,
+    momentum: float = 0.99,
+    max_steps: int = 100_000,
 ) -> tuple[torch.Tensor, list[float]]:
-    """Train from zero weights with `train_fast` until within `tolerance` nats of the count bound.
+    """Train from zero weights until within `tolerance` nats of the count bound; (W, losses).
 
-    Defined in 07_matches_counts. The bound is the count model's NLL at alpha=0, the lowest
-    average NLL any bigram table can reach on this data.
+    Defined in 07_matches_counts. The gradients of `train_fast` with heavy-ball momentum (each
+    step keeps `momentum` of the last one): hundreds of steps where plain steps need tens of
+    thousands. A step that would raise the loss is not taken: the momentum is dropped, and if
+    even a plain step overshoots, `lr` is halved, so the losses only fall, on any data. The bound
+    is the count model's NLL at alpha=0, the lowest average NLL any table can reach here.
     """
     bound = average_nll(N, 0.0)
     W = torch.zeros(N.shape, dtype=torch.float64)
-    losses: list[float] = []
-    chunk = 100
-    while len(losses) < max_steps:
-        losses += train_fast(W, N, chunk, lr)
-        if losses[-1] - bound <= tolerance:
-            break
-        chunk = min(chunk * 2, 10_000)
+    velocity = torch.zeros_like(W)
+    loss, grad = count_loss_and_grad(W, N)
+    losses = [loss]
+    with one_thread():
+        while loss - bound > tolerance and len(losses) < max_steps:
+            plain = not velocity.any()
+            velocity.mul_(momentum).add_(grad, alpha=-lr)
+            new_loss, new_grad = count_loss_and_grad(W + velocity, N)
+            if new_loss <= loss:
+                W += velocity
+                loss, grad = new_loss, new_grad
+                losses.append(loss)
+            else:
+                velocity.zero_()
+                if plain:
+                    lr /= 2
     return W, losses
 
 
@@ -483,8 +576,14 @@ def split_words(
 
 
 def save_model(path: str | Path, P: torch.Tensor, itos: dict[int, str], n: int) -> None:
-    """Save a probability table with its vocabulary so it can sample without the dataset."""
-    torch.save({"P": P, "itos": itos, "n": n, "format": "makemore-bigram/1"}, path)
+    """Save a probability table with its vocabulary so it can sample without the dataset.
+
+    Raises DataError naming the path if it cannot be written.
+    """
+    try:
+        torch.save({"P": P, "itos": itos, "n": n, "format": "makemore-bigram/1"}, path)
+    except (OSError, RuntimeError) as err:  # torch raises RuntimeError for a missing folder
+        raise DataError(f"{path}: cannot save the model ({err})") from None
 
 
 def load_model(path: str | Path) -> tuple[torch.Tensor, dict[int, str], int]:
@@ -500,7 +599,17 @@ def load_model(path: str | Path) -> tuple[torch.Tensor, dict[int, str], int]:
         raise DataError(f"{path}: not a model saved with --save") from None
     if not isinstance(blob, dict) or blob.get("format") != "makemore-bigram/1":
         raise DataError(f"{path}: not a model saved with --save")
-    return blob["P"], blob["itos"], blob["n"]
+    P, itos, n = blob.get("P"), blob.get("itos"), blob.get("n")
+    if not (
+        isinstance(P, torch.Tensor)
+        and isinstance(itos, dict)
+        and isinstance(n, int)
+        and n >= 2
+        and P.shape == (len(itos) ** (n - 1), len(itos))
+        and set(itos) == set(range(len(itos)))
+    ):
+        raise DataError(f"{path}: a damaged model file (P, itos and n do not fit together)")
+    return P, itos, n
 
 
 def _report(words: list[str], args: argparse.Namespace) -> dict:
@@ -583,7 +692,12 @@ def _parser() -> argparse.ArgumentParser:
         help="gradient steps for the net (default: until within 1e-3 of the bound)",
     )
     p.add_argument("--sentinel", default=SENTINEL, help="start/end character (default '.')")
-    p.add_argument("--n", type=int, default=2, help="context length + 1: 2 bigram, 3 trigram")
+    p.add_argument(
+        "--n",
+        type=int,
+        default=2,
+        help="2 bigram (default), 3 trigram, 4 (the net then takes about a minute)",
+    )
     p.add_argument(
         "--split", action="store_true", help="report train/dev/test NLL (80/10/10 by unique word)"
     )
@@ -607,13 +721,17 @@ def main(argv: list[str] | None = None) -> int:
             raise DataError(f"--steps must be >= 0, got {args.steps}")
         if len(args.sentinel) != 1:
             raise DataError(f"--sentinel must be one character, got {args.sentinel!r}")
-        if not 2 <= args.n <= 5:
-            raise DataError(f"--n must be between 2 and 5, got {args.n}")
+        if not 2 <= args.n <= 4:
+            raise DataError(f"--n must be between 2 and 4, got {args.n}")
         if args.load:
             P, itos, _ = load_model(args.load)
             g = torch.Generator().manual_seed(args.seed)
             report = {"samples": [sample_name(P, itos, g) for _ in range(args.samples)]}
-            print(json.dumps(report) if args.json else "\n".join(report["samples"]))
+            print(
+                json.dumps(report, ensure_ascii=False)
+                if args.json
+                else "\n".join(report["samples"])
+            )
             return 0
         if args.file is None:
             parser.error("FILE is required unless --load is given")

@@ -1,0 +1,108 @@
+"""Shared fixtures: the verified names.txt, small dataset files, a quiet torch."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import torch
+
+from helpers.data import ensure_names
+
+
+@pytest.fixture(scope="session")
+def names_path() -> Path:
+    """The verified data/names.txt (copied or downloaded by helpers.data if missing)."""
+    return ensure_names()
+
+
+@pytest.fixture(scope="session")
+def names_plain(names_path: Path) -> list[str]:
+    """names.txt read with plain Python, not with helpers: the independent reference."""
+    return names_path.read_text(encoding="utf-8").splitlines()
+
+
+def _plain_nll(words: list[str], alpha: float, n: int = 2, sentinel: str = ".") -> float:
+    """Average NLL of the add-alpha n-gram count model on its own data, in plain Python.
+
+    math.log over a Counter of (context, next character): no torch, no helpers. V counts the
+    sentinel and every character of the words.
+    """
+    V = len(set("".join(words))) + 1
+    grams: Counter[tuple[str, str]] = Counter()
+    for w in words:
+        chs = sentinel * (n - 1) + w + sentinel
+        for i in range(len(w) + 1):
+            grams[chs[i : i + n - 1], chs[i + n - 1]] += 1
+    rows: Counter[str] = Counter()
+    for (context, _), c in grams.items():
+        rows[context] += c
+    total = sum(grams.values())
+    return (
+        -sum(
+            c * math.log((c + alpha) / (rows[context] + V * alpha))
+            for (context, _), c in grams.items()
+        )
+        / total
+    )
+
+
+@pytest.fixture(scope="session")
+def plain_nll() -> Callable[..., float]:
+    """`plain_nll(words, alpha, n=2, sentinel=".")`: the independent reference NLL."""
+    return _plain_nll
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[[str, bytes | str], Path]:
+    """`write_file(name, content)`: a file in a fresh temporary folder (str is UTF-8 encoded)."""
+
+    def write(name: str, content: bytes | str) -> Path:
+        path = tmp_path / name
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    return write
+
+
+def _place_names() -> list[str]:
+    """A few hundred made-up place names: Cyrillic and Greek, accents, spaces, hyphens."""
+    ru_first = ["Ново", "Старо", "Верхне", "Нижне", "Бело", "Черно", "Красно", "Озёрно"]
+    ru_second = ["горск", "дольск", "речье", "поле", "град", "ярск"]
+    ru_after = ["", " Посад", " Луг", "-на-Волге"]
+    el_first = ["Άγιος", "Νέα", "Άνω", "Κάτω", "Παλαιά", "Μικρή"]
+    el_second = ["Θήβα", "Σμύρνη", "Ιωνία", "Πέλλα", "Κηφισιά", "Ζάκρος", "Ψαρά"]
+    names = [a + b + c for a in ru_first for b in ru_second for c in ru_after]
+    names += [f"{a} {b}" for a in el_first for b in el_second]
+    return names + names[::9]  # some places share a name: duplicates, as in names.txt
+
+
+@pytest.fixture(scope="session")
+def place_names() -> list[str]:
+    """The words of the non-names dataset (the CLI must not assume a-z)."""
+    return _place_names()
+
+
+@pytest.fixture
+def place_names_path(tmp_path: Path, place_names: list[str]) -> Path:
+    """The place names as a UTF-8 file, one per line."""
+    path = tmp_path / "places.txt"
+    path.write_text("\n".join(place_names) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def torch_one_thread():
+    """Run torch single-threaded in a module and restore the setting afterwards.
+
+    Use it with `pytestmark = pytest.mark.usefixtures("torch_one_thread")`.
+    Measured here (2 shared cores): on 27x27 tables an intra-op thread pool makes
+    log_softmax/exp ~100x slower per call than one thread (train_fast: 3 ms vs 0.12 ms a step).
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
