@@ -50,7 +50,8 @@ def main() -> int:
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--all", action="store_true", help="every notebook in notebooks/")
     args = parser.parse_args()
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) if args.all else args.paths
+    paths = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if p.name != "00_index.ipynb")
+    paths = paths if args.all else args.paths
     if not paths:
         parser.error("name notebooks or pass --all")
     for path in paths:
