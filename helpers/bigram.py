@@ -659,6 +659,15 @@ def _report(words: list[str], args: argparse.Namespace) -> dict:
     return report
 
 
+def _json_safe(value: object) -> object:
+    """An infinite NLL (alpha=0 and a pair never seen) becomes null: JSON has no infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    return value
+
+
 def _print_report(report: dict, args: argparse.Namespace) -> None:
     """Human-readable form of the report."""
     print(
@@ -749,7 +758,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{prog}: error: {err}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(report, ensure_ascii=False))
+        print(json.dumps(_json_safe(report), ensure_ascii=False, allow_nan=False))
     else:
         _print_report(report, args)
     return 0

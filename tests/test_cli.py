@@ -241,3 +241,21 @@ def test_python_dash_m_runs(tmp_path, place_names_path, place_names):
     assert done.returncode == 0 and done.stderr == "", done.stderr
     r = json.loads(done.stdout)
     assert list(r) == KEYS and r["words"] == len(place_names) and len(r["samples"]) == 3
+
+
+def test_an_infinite_nll_is_null_in_strict_json(write_file):
+    words = [f"{a}{b}{c}" for a in "abc" for b in "abc" for c in "abc"] + ["xyzzy"]
+    path = write_file("words.txt", "\n".join(words) + "\n")
+    # A seed whose split puts "xyzzy" outside train: at alpha=0 its pair ".x" has probability
+    # 0 under the train counts, so that set's NLL is infinite, which JSON cannot hold.
+    seed = next(s for s in range(100) if "xyzzy" not in b.split_words(words, s)[0])
+    held_out = "dev" if "xyzzy" in b.split_words(words, seed)[1] else "test"
+    status, out, err = cli(path, "--json", "--smoothing", "0", "--split", "--seed", seed)
+    assert status == 0, err
+
+    def no_constants(name):
+        raise AssertionError(f"non-standard JSON constant {name}")
+
+    report = json.loads(out, parse_constant=no_constants)
+    assert report["split"][held_out]["nll_counts"] is None
+    assert report["split"]["train"]["nll_counts"] > 0
