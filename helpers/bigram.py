@@ -266,7 +266,16 @@ def count_matrix(words: list[str], stoi: dict[str, int], n: int = 2) -> torch.Te
         xs, ys = training_pairs(words, stoi, n)
         return counts_from_pairs(xs, ys, V, n)
     sentinel = next(s for s, i in stoi.items() if i == 0)
-    ix = encode_text(sentinel + sentinel.join(words) + sentinel, stoi)
+    text = sentinel + sentinel.join(words) + sentinel
+    ords = [ord(ch) for ch in sorted(stoi, key=stoi.__getitem__)]  # code point of index 0, 1, ...
+    if text.isascii() and max(ords) < 128:
+        # One byte a character: count every byte pair in one bincount, keep the vocabulary's.
+        codes = torch.frombuffer(bytearray(text.encode("ascii")), dtype=torch.uint8).int()
+        pairs = torch.bincount(codes[:-1] * 128 + codes[1:], minlength=128 * 128).view(128, 128)
+        N = pairs[ords][:, ords]
+        if N.sum() == len(text) - 1:  # else a character outside stoi: encode_text names it
+            return N.to(torch.int32)
+    ix = encode_text(text, stoi)
     return counts_from_pairs(ix[:-1], ix[1:], V)
 
 
