@@ -362,16 +362,10 @@ def nll_loop(words: list[str], P: torch.Tensor, stoi: dict[str, int], n: int = 2
     """
     log_likelihood = 0.0
     count = 0
-    rows, V = P.shape
-    for w in words:
-        ixs = [0] * (n - 1) + [stoi[ch] for ch in w] + [0]
-        ctx = 0
-        for ix in ixs[: n - 1]:
-            ctx = ctx * V + ix
-        for ix in ixs[n - 1 :]:
-            log_likelihood += torch.log(P[ctx, ix]).item()
-            count += 1
-            ctx = (ctx * V + ix) % rows
+    xs, ys = training_pairs_loop(words, stoi, n)
+    for ctx, ix in zip(xs.tolist(), ys.tolist(), strict=True):
+        log_likelihood += torch.log(P[ctx, ix]).item()
+        count += 1
     return -log_likelihood / count
 
 
