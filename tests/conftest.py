@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import torch
 
+from helpers import bigram
 from helpers.data import ensure_names
 
 
@@ -25,11 +25,13 @@ def names_plain(names_path: Path) -> list[str]:
     return names_path.read_text(encoding="utf-8").splitlines()
 
 
-def _plain_nll(words: list[str], alpha: float, n: int = 2, sentinel: str = ".") -> float:
-    """Average NLL of the add-alpha n-gram count model on its own data, in plain Python.
+PlainCounts = tuple[Counter, Counter, int]
 
-    math.log over a Counter of (context, next character): no torch, no helpers. V counts the
-    sentinel and every character of the words.
+
+def _plain_counts(words: list[str], n: int = 2, sentinel: str = ".") -> PlainCounts:
+    """(n-gram counts, context totals, V) by a Counter over padded strings: no torch, no helpers.
+
+    V counts the sentinel and every character of the words.
     """
     V = len(set("".join(words))) + 1
     grams: Counter[tuple[str, str]] = Counter()
@@ -40,20 +42,37 @@ def _plain_nll(words: list[str], alpha: float, n: int = 2, sentinel: str = ".") 
     rows: Counter[str] = Counter()
     for (context, _), c in grams.items():
         rows[context] += c
-    total = sum(grams.values())
-    return (
-        -sum(
-            c * math.log((c + alpha) / (rows[context] + V * alpha))
-            for (context, _), c in grams.items()
-        )
-        / total
-    )
+    return grams, rows, V
+
+
+def _plain_nll_of(counts: PlainCounts, alpha: float) -> float:
+    """Average NLL of the add-alpha model on the data it was counted from, by math.log."""
+    grams, rows, V = counts
+    return -sum(
+        c * math.log((c + alpha) / (rows[context] + V * alpha)) for (context, _), c in grams.items()
+    ) / sum(grams.values())
+
+
+def _plain_nll(words: list[str], alpha: float, n: int = 2, sentinel: str = ".") -> float:
+    """Average NLL of the add-alpha n-gram count model on its own data, in plain Python."""
+    return _plain_nll_of(_plain_counts(words, n, sentinel), alpha)
 
 
 @pytest.fixture(scope="session")
 def plain_nll() -> Callable[..., float]:
     """`plain_nll(words, alpha, n=2, sentinel=".")`: the independent reference NLL."""
     return _plain_nll
+
+
+@pytest.fixture(scope="session")
+def plain_nll_curve() -> Callable[..., Callable[[float], float]]:
+    """`plain_nll_curve(words, n=2, sentinel=".")`: alpha -> the reference NLL, counting once."""
+
+    def curve(words: list[str], n: int = 2, sentinel: str = ".") -> Callable[[float], float]:
+        counts = _plain_counts(words, n, sentinel)
+        return lambda alpha: _plain_nll_of(counts, alpha)
+
+    return curve
 
 
 @pytest.fixture
@@ -96,13 +115,9 @@ def place_names_path(tmp_path: Path, place_names: list[str]) -> Path:
 
 @pytest.fixture(scope="module")
 def torch_one_thread():
-    """Run torch single-threaded in a module and restore the setting afterwards.
+    """Run a whole test module on one torch thread (`bigram.one_thread`), then restore it.
 
     Use it with `pytestmark = pytest.mark.usefixtures("torch_one_thread")`.
-    Measured here (2 shared cores): on 27x27 tables an intra-op thread pool makes
-    log_softmax/exp ~100x slower per call than one thread (train_fast: 3 ms vs 0.12 ms a step).
     """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+    with bigram.one_thread():
+        yield

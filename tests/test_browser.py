@@ -13,7 +13,6 @@ with `-m 'not browser'` (what `make test-fast` does).
 
 from __future__ import annotations
 
-import collections
 import json
 import math
 import os
@@ -59,38 +58,6 @@ SERVER_START_TIMEOUT = 60.0  # seconds
 UI_TIMEOUT_MS = 60_000
 RUN_ALL_TIMEOUT_MS = 300_000  # the whole notebook (it runs in ~5-15 s here)
 STEP_TIMEOUT_MS = 20_000  # one slider move: a kernel round trip and one small PNG
-
-
-# --- the expected values, computed independently of helpers.bigram --------------------------
-
-
-def independent_nll_table(names_path: Path) -> dict[str, float]:
-    """Average NLL of names.txt under add-alpha bigrams, per slider label, in plain Python.
-
-    An independent implementation (Counter + math.log, no torch, no helpers.bigram): every word
-    is padded with '.', pairs are counted, and p(b|a) = (c_ab + alpha) / (n_a + 27 alpha). Only
-    pairs that occur contribute to the NLL, so alpha = 0 is finite.
-    """
-    words = [w for w in names_path.read_text(encoding="utf-8").splitlines() if w]
-    pairs: collections.Counter[tuple[str, str]] = collections.Counter()
-    for word in words:
-        chars = "." + word + "."
-        pairs.update(zip(chars, chars[1:], strict=False))
-    row_totals: collections.Counter[str] = collections.Counter()
-    for (first, _), count in pairs.items():
-        row_totals[first] += count
-    vocab = {"."} | set("".join(words))
-    assert len(vocab) == 27, f"expected 26 letters + '.', got {sorted(vocab)}"
-    total = sum(pairs.values())
-
-    def nll(alpha: float) -> float:
-        log_likelihood = sum(
-            count * math.log((count + alpha) / (row_totals[first] + 27 * alpha))
-            for (first, _), count in pairs.items()
-        )
-        return -log_likelihood / total
-
-    return {label: nll(alpha) for label, alpha in zip(LABELS, ALPHAS, strict=True)}
 
 
 # --- JupyterLab server --------------------------------------------------------------------
@@ -455,9 +422,11 @@ def _save_failure_artifacts(page, lab: Lab) -> None:
 
 
 @pytest.fixture(scope="module")
-def nll_table(names_path: Path) -> dict[str, float]:
-    """The expected NLL per slider label, for the names.txt the notebook reads (conftest.py)."""
-    return independent_nll_table(names_path)
+def nll_table(names_plain: list[str], plain_nll_curve) -> dict[str, float]:
+    """The expected NLL per slider label: conftest's plain-Python reference (no torch, no
+    helpers.bigram) on the names.txt the notebook reads."""
+    nll = plain_nll_curve(names_plain)
+    return {label: nll(alpha) for label, alpha in zip(LABELS, ALPHAS, strict=True)}
 
 
 def test_independent_nll_table_meets_known_figures(nll_table: dict[str, float]) -> None:
