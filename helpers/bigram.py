@@ -639,11 +639,10 @@ def _report(words: list[str], args: argparse.Namespace) -> dict:
             )
         N = count_matrix(train, stoi, args.n)
         P = probabilities(N, args.smoothing)
+        counts = {"train": N, "dev": count_matrix(dev, stoi, args.n)}
+        counts["test"] = count_matrix(test, stoi, args.n)
         report["split"] = {
-            name: {
-                "words": len(part),
-                "nll_counts": nll_from_counts(count_matrix(part, stoi, args.n), P),
-            }
+            name: {"words": len(part), "nll_counts": nll_from_counts(counts[name], P)}
             for name, part in (("train", train), ("dev", dev), ("test", test))
         }
     else:
@@ -651,11 +650,11 @@ def _report(words: list[str], args: argparse.Namespace) -> dict:
         P = probabilities(N, args.smoothing)
     report["nll_counts"] = nll_from_counts(N, P)
     if args.steps is None:
-        W, losses = fit_fast(N, tolerance=1e-3)
+        W, _ = fit_fast(N, tolerance=1e-3)
     else:
         W = torch.zeros(N.shape, dtype=torch.float64)
-        losses = train_fast(W, N, args.steps)
-    report["nll_neural"] = count_loss_and_grad(W, N)[0] if losses or args.steps == 0 else None
+        train_fast(W, N, args.steps)
+    report["nll_neural"] = count_loss_and_grad(W, N)[0]
     report["samples"] = [sample_name(P, itos, g) for _ in range(args.samples)]
     if args.save:
         save_model(args.save, P, itos, args.n)
@@ -754,10 +753,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{args.file}: a {args.n}-gram table would hold {table:,} numbers; lower --n"
             )
         report = _report(words, args)
-    except DataError as err:
-        print(f"{prog}: error: {err}", file=sys.stderr)
-        return 2
-    except OSError as err:
+    except (DataError, OSError) as err:
         print(f"{prog}: error: {err}", file=sys.stderr)
         return 2
     if args.json:
