@@ -6,20 +6,25 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # JupyterLab refuses to start as root without --allow-root (CI and our machines run as root).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+LOCK := requirements-lock.txt
+# The notebooks are CPU by design: hide any GPU so a CUDA machine computes exactly what CI does.
+CPU_ONLY := CUDA_VISIBLE_DEVICES=
+# The browser tests' Chromium: found or installed by tools/browser.py, passed on by path.
+WITH_BROWSER = chrome=$$($(BIN)/python tools/browser.py) && MAKEMORE_CHROMIUM=$$chrome
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 \
 	--nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help setup data lab test test-fast lint unit notebooks browser bench nav clean
+.PHONY: help setup data lab test test-fast lint unit notebooks browser bench nav lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev]'
 	@touch $@
 
-setup: $(STAMP)  ## create .venv and install the project (once; again only if pyproject.toml changes)
+setup: $(STAMP)  ## create .venv and install the project from the lock (again only if it changes)
 
 data: $(STAMP)  ## put a verified data/names.txt in place (offline: MAKEMORE_NAMES=path)
 	@$(BIN)/python -m helpers.data
@@ -27,30 +32,34 @@ data: $(STAMP)  ## put a verified data/names.txt in place (offline: MAKEMORE_NAM
 lab: setup data  ## open JupyterLab on notebooks/ (prints the URL)
 	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) --ServerApp.root_dir=notebooks
 
-lint: setup  ## ruff over helpers, tests, tools, benchmarks and the notebooks
+lint: setup  ## ruff over the code and the notebooks, mypy over the code
 	$(BIN)/ruff check helpers tests tools benchmarks notebooks
 	$(BIN)/ruff format --check helpers tests tools benchmarks
+	$(BIN)/python -m mypy
 
-test: setup data lint  ## everything: lint, unit tests, every notebook under nbval, the browser test
-	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+test: setup data lint  ## everything: lint, unit tests, every notebook under nbval, the browser tests
+	@$(WITH_BROWSER) $(CPU_ONLY) $(BIN)/python -m pytest tests notebooks $(NBVAL)
 
 test-fast: setup data lint  ## as `make test` without the browser test
-	$(BIN)/python -m pytest tests notebooks $(NBVAL) -m 'not browser'
+	$(CPU_ONLY) $(BIN)/python -m pytest tests notebooks $(NBVAL) -m 'not browser'
 
 unit: setup data  ## unit tests only
-	$(BIN)/python -m pytest tests -m 'not browser'
+	$(CPU_ONLY) $(BIN)/python -m pytest tests -m 'not browser'
 
 notebooks: setup data  ## nbval on the notebooks only
-	$(BIN)/python -m pytest notebooks $(NBVAL)
+	$(CPU_ONLY) $(BIN)/python -m pytest notebooks $(NBVAL)
 
-browser: setup data  ## the JupyterLab + Chromium test only
-	$(BIN)/python -m pytest tests -m browser
+browser: setup data  ## the JupyterLab + Chromium tests only
+	@$(WITH_BROWSER) $(CPU_ONLY) $(BIN)/python -m pytest tests -m browser
 
 bench: setup data  ## benchmarks: ours against the lesson's way, as ratios
 	$(BIN)/python benchmarks/run.py
 
 nav: setup  ## regenerate the navigation cells, the index notebook and the README table
 	$(BIN)/python tools/nav.py
+
+lock: setup  ## re-resolve requirements-lock.txt and environment.yml from pyproject.toml (needs the index)
+	$(BIN)/python tools/lock.py
 
 clean:  ## remove the virtual environment and caches (keeps data/names.txt)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts

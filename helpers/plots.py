@@ -65,7 +65,7 @@ def count_heatmap(
             for j in range(cols):
                 chstr = itos[i] + itos[j]
                 ax.text(j, i, chstr, ha="center", va="bottom", color="gray")
-                ax.text(j, i, N[i, j].item(), ha="center", va="top", color="gray")
+                ax.text(j, i, str(N[i, j].item()), ha="center", va="top", color="gray")
     long_labels = any(len(itos[j]) > 1 for j in range(cols))
     ax.set_xticks(range(cols), [itos[j] for j in range(cols)], rotation=90 if long_labels else 0)
     ax.set_yticks(range(rows), [itos[i] for i in range(rows)])
@@ -81,7 +81,9 @@ def outline(
     ax: Axes, rows: Sequence[int] = (), cols: Sequence[int] = (), color: str = "red"
 ) -> Axes:
     """Draw a box around whole rows and columns of a heatmap. Defined in 03_count_matrix."""
-    height, width = ax.images[0].get_array().shape[:2]
+    image = ax.images[0].get_array()
+    assert image is not None, "outline() needs a heatmap drawn on ax first"
+    height, width = image.shape[:2]
     for i in rows:
         ax.add_patch(Rectangle((-0.5, i - 0.5), width, 1, fill=False, ec=color, lw=3))
     for j in cols:

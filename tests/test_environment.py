@@ -1,54 +1,108 @@
-"""environment.yml (conda) must install what pyproject.toml installs, with the same pins."""
+"""The dependency tree is locked, the lock is what gets installed, and nothing depends on a GPU."""
 
-import re
+from __future__ import annotations
+
+import importlib.util
 import tomllib
+from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 
 import yaml
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT = "makemore-bigram-notebooks"
 
 
-def _name(spec: str) -> str:
-    return re.split(r"[=<>!~\[ ;]", spec, maxsplit=1)[0].lower().replace("_", "-")
+def _lock_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("lock", ROOT / "tools" / "lock.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _pyproject_specs() -> dict[str, str]:
+def _direct_requirements() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     specs = project["dependencies"] + project["optional-dependencies"]["dev"]
-    return {_name(s): s.replace(" ", "") for s in specs}
+    return [Requirement(s) for s in specs]
 
 
-def _conda_pip_specs() -> dict[str, str]:
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
-    assert len(pip_sections) == 1, "environment.yml needs exactly one pip: section"
-    specs = [s for s in pip_sections[0] if not s.startswith("-e")]
-    return {_name(s): s.replace(" ", "") for s in specs}
+def _locked() -> dict[str, str]:
+    """name -> version of every lock line whose marker holds on this machine."""
+    pins = {}
+    for line in (ROOT / "requirements-lock.txt").read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate():
+            (version,) = [s.version for s in req.specifier if s.operator == "=="]
+            pins[canonicalize_name(req.name)] = version
+    return pins
 
 
-def test_same_packages_and_pins_on_both_sides():
-    py, conda = _pyproject_specs(), _conda_pip_specs()
-    assert sorted(set(py) - set(conda)) == [], "in pyproject.toml but not environment.yml"
-    assert sorted(set(conda) - set(py)) == [], "in environment.yml but not pyproject.toml"
-    assert {k: conda[k] for k in py} == py
+def _installed_closure() -> dict[str, str]:
+    """name -> installed version of everything the project with its dev extra pulls in."""
+    seen: dict[str, str] = {}
+    todo = [(PROJECT, {"dev"})]
+    while todo:
+        name, extras = todo.pop()
+        dist = metadata.distribution(name)
+        for text in dist.requires or []:
+            req = Requirement(text)
+            wanted = [{**default_environment(), "extra": e} for e in extras or {""}]
+            if req.marker and not any(req.marker.evaluate(env) for env in wanted):
+                continue
+            key = canonicalize_name(req.name)
+            if key not in seen:
+                seen[key] = metadata.version(req.name)
+                todo.append((req.name, set(req.extras)))
+    return seen
 
 
-def test_torch_pinned_to_the_local_cpu_wheel_version():
-    # Any other torch spec may pull a multi-GB CUDA build on our machines (DEVELOPERS.md).
-    assert _pyproject_specs()["torch"] == "torch==2.13.0"
-    assert _conda_pip_specs()["torch"] == "torch==2.13.0"
+def test_lock_and_environment_yml_are_generated_from_the_current_pyproject():
+    assert _lock_tool().stale() == []
 
 
-def test_conda_env_installs_the_project_itself_and_python_311():
+def test_every_direct_pin_stands_in_the_lock_with_the_same_version():
+    locked = _locked()
+    for req in _direct_requirements():
+        (pin,) = [s.version for s in req.specifier if s.operator == "=="]
+        assert locked.get(canonicalize_name(req.name)) == pin, f"{req} vs the lock"
+
+
+def test_every_installed_dependency_is_the_locked_version():
+    # `make setup` installs with the lock as constraints: the whole tree, not only our pins.
+    locked, installed = _locked(), _installed_closure()
+    assert len(installed) > 50, "the closure walk found too little to mean anything"
+    missing = sorted(set(installed) - set(locked))
+    assert missing == [], "installed but not locked"
+    # A local build label (torch's +cpu) is the same release.
+    differ = {n: (v, locked[n]) for n, v in installed.items() if v.split("+")[0] != locked[n]}
+    assert differ == {}, "installed (left) differs from the lock (right)"
+
+
+def test_environment_yml_installs_the_lock_and_the_project():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert "-e ." in pip
+    assert pip == ["-c requirements-lock.txt", "-e .[dev]"]
     assert "python=3.11" in env["dependencies"]
 
 
-def test_the_installed_torch_is_the_pinned_cpu_build():
-    import torch
+def test_torch_is_pinned_to_2_13_0():
+    # Another torch spec may make pip fetch a multi-GB CUDA build instead of the CPU wheel.
+    assert "torch==2.13.0" in [str(r) for r in _direct_requirements()]
+    assert metadata.version("torch").split("+")[0] == "2.13.0"
 
-    assert torch.__version__.split("+")[0] == "2.13.0"
-    assert not torch.cuda.is_available()
+
+def test_no_test_or_notebook_code_depends_on_a_gpu():
+    # The notebooks are CPU by design; `make test` hides any GPU (CUDA_VISIBLE_DEVICES=) so a
+    # CUDA machine computes what CI computes. Nothing may ask for a device.
+    suspicious = ("cuda", ".to(device", "device=")
+    for path in [*ROOT.glob("helpers/*.py"), *ROOT.glob("notebooks/*.ipynb")]:
+        text = path.read_text().lower()
+        found = [s for s in suspicious if s in text]
+        assert found == [], f"{path.name} mentions {found}"
