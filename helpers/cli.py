@@ -129,7 +129,10 @@ def _check_save_target(target: Path, source: Path | None, force: bool) -> None:
 def save_model(path: str | Path, model: dict) -> None:
     """Write the model beside `path` under a temporary name, then rename: all or nothing."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise DataError(f"{path}: cannot save the model ({err.strerror or err})") from None
     os.close(fd)
     try:
         torch.save({**model, "format": FORMAT}, tmp)
