@@ -31,6 +31,7 @@ FORMAT = "makemore-bigram/2"  # /1 (P only) is still read
 MAX_SAMPLES = 1_000_000
 MAX_STEPS = 100_000
 MAX_LEN = 10_000
+MAX_MODEL_BYTES = 256 * 2**20  # two float32 tables at the table limit, and room
 STEP_BUDGET = 100_000_000  # table cells x gradient steps by default (at least MIN_STEPS)
 MIN_STEPS = 10
 PROGRESS_DELAY = 2.0  # seconds of work before a progress bar shows
@@ -89,8 +90,8 @@ def _check_options(args: argparse.Namespace) -> None:
     ]
     for name, value, low, high in ranges:
         if value is not None and (value < low or (high is not None and value > high)):
-            top = f" and {high:,}" if high is not None else ""
-            raise DataError(f"{name} must be between {low}{top or ' and up'}, got {value:,}")
+            bounds = f"between {low} and {high:,}" if high is not None else f"at least {low}"
+            raise DataError(f"{name} must be {bounds}, got {value:,}")
     if args.smoothing is not None and not args.smoothing >= 0:
         raise DataError(f"--smoothing must be >= 0, got {args.smoothing}")
     if args.sentinel is not None and len(args.sentinel) != 1:
@@ -101,7 +102,9 @@ def _check_options(args: argparse.Namespace) -> None:
             "--split": args.split, "--steps": args.steps, "--sentinel": args.sentinel,
             "--save": args.save,
         }  # fmt: skip
-        ignored = [name for name, value in given.items() if value not in (None, False)]
+        ignored = [
+            name for name, value in given.items() if value is not None and value is not False
+        ]
         if ignored:
             raise DataError(
                 f"--load samples from a saved model; {', '.join(ignored)} would be ignored"
@@ -171,6 +174,8 @@ def _stuck_context(P: torch.Tensor) -> int | None:
 def load_model(path: str | Path) -> dict:
     """Read and check what `save_model` wrote: P, itos, n, and W and max_len if saved."""
     path = Path(path)
+    if path.is_file() and path.stat().st_size > MAX_MODEL_BYTES:
+        raise DataError(f"{path}: larger than any model --save writes; not a saved model")
     try:
         blob = torch.load(path, weights_only=True)  # never runs code from the file
     except FileNotFoundError:

@@ -371,7 +371,9 @@ def test_save_into_a_missing_folder(tmp_path, small_path):
     assert_one_line_error(*cli_run(small_path[0], "--save", target), target)
 
 
-@pytest.mark.parametrize("option", [["FILE"], ["--n", "2"], ["--smoothing", "0.5"], ["--split"]])
+@pytest.mark.parametrize(
+    "option", [["FILE"], ["--n", "2"], ["--smoothing", "0.5"], ["--split"], ["--steps", "0"]]
+)
 def test_load_refuses_options_it_would_ignore(tmp_path, small_path, option):
     model = tmp_path / "model.pt"
     assert cli_run(small_path[0], "--save", model)[0] == 0
@@ -429,6 +431,20 @@ def _bad_models(tmp_path) -> list[tuple[Path, str]]:
 def test_load_of_bad_files_and_bad_values(tmp_path):
     for path, what in _bad_models(tmp_path):
         assert_one_line_error(*cli_run("--load", path), path, what=what)
+
+
+def test_load_of_endless_or_huge_files(tmp_path):
+    assert_one_line_error(*cli_run("--load", "/dev/zero"), "/dev/zero", what="not a model")
+    huge = tmp_path / "huge.pt"
+    with open(huge, "wb") as f:
+        f.truncate(cli.MAX_MODEL_BYTES + 1)  # sparse: no disk used
+    assert_one_line_error(*cli_run("--load", huge), huge, what="larger than any model")
+
+
+def test_save_where_nothing_can_be_written(small_path):
+    # /proc takes no new files, even from root: the save fails before any temporary exists.
+    target = "/proc/model.pt"
+    assert_one_line_error(*cli_run(small_path[0], "--save", target), target, what="cannot save")
 
 
 def test_a_trigram_model_round_trips(tmp_path, small_path):
