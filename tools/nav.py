@@ -27,6 +27,51 @@ PARTS = [
     ("Part 2 · A neural net", "06", "07"),
     ("Beyond the lesson · the exercises", "08", "99"),
 ]
+WORKBOOK = "../workbook"  # the workbook edition: the same file names, code left to write
+# The lecture's exercises (from the video's description), and the notebook that answers each.
+EXERCISES = [
+    (
+        "E01",
+        "train a trigram language model, i.e. take two characters as an input to predict the 3rd "
+        "one. Feel free to use either counting or a neural net. Evaluate the loss; Did it improve "
+        "over a bigram model?",
+        "08",
+    ),
+    (
+        "E02",
+        "split up the dataset randomly into 80% train set, 10% dev set, 10% test set. Train the "
+        "bigram and trigram models only on the training set. Evaluate them on dev and test "
+        "splits. What can you see?",
+        "09",
+    ),
+    (
+        "E03",
+        "use the dev set to tune the strength of smoothing (or regularization) for the trigram "
+        "model - i.e. try many possibilities and see which one works best based on the dev set "
+        "loss. What patterns can you see in the train and dev set loss as you tune this "
+        "strength? Take the best setting of the smoothing and evaluate on the test set once and "
+        "at the end. How good of a loss do you achieve?",
+        "10",
+    ),
+    (
+        "E04",
+        "we saw that our 1-hot vectors merely select a row of W, so producing these vectors "
+        "explicitly feels wasteful. Can you delete our use of F.one_hot in favor of simply "
+        "indexing into rows of W?",
+        "11",
+    ),
+    (
+        "E05",
+        "look up and use F.cross_entropy instead. You should achieve the same result. Can you "
+        "think of why we'd prefer to use F.cross_entropy instead?",
+        "12",
+    ),
+    (
+        "E06",
+        "meta-exercise! Think of a fun/interesting exercise and complete it yourself.",
+        "13",
+    ),
+]
 
 
 def lesson_notebooks() -> list[Path]:
@@ -84,20 +129,46 @@ def _with_nav(nb: nbformat.NotebookNode, top: str, bottom: str) -> nbformat.Note
     return nb
 
 
+def _by_number(paths: list[Path], number: str) -> Path:
+    found = [p for p in paths if p.name[:2] == number]
+    if len(found) != 1:
+        raise SystemExit(f"tools/nav.py: expected one notebook numbered {number}, found {found}")
+    return found[0]
+
+
 def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat.NotebookNode:
-    """notebooks/00_index.ipynb: the contents of the series."""
+    """notebooks/00_index.ipynb: the contents of the series and the lecture's exercises."""
     lines = [
         "# makemore, part 1 · Contents",
         "",
         "Karpathy's *makemore* bigram lesson, rebuilt one idea per notebook. Work through them "
         "in order; each ends with a link to the next. The code they teach is collected, tested, "
-        "in `helpers/bigram.py`.",
+        "in `helpers/bigram.py`. Each notebook follows the lecture on its main path; a final "
+        "section, *Going deeper (optional)*, holds what goes beyond it.",
+        "",
+        f"**Workbook edition:** the same notebooks, with the code left for you to write, are in "
+        f"[`workbook/`]({WORKBOOK}/) under the same file names (the link after each notebook "
+        f"below opens its workbook version).",
     ]
     for part, lo, hi in PARTS:
         chosen = [p for p in paths if lo <= p.name[:2] <= hi]
         if chosen:
             lines += ["", f"## {part}", ""]
-            lines += [f"- {_link(p, titles[p])}: {summaries[p]}" for p in chosen]
+            lines += [
+                f"- {_link(p, titles[p])} ([workbook]({WORKBOOK}/{p.name})): {summaries[p]}"
+                for p in chosen
+            ]
+    lines += [
+        "",
+        "## The lecture's exercises",
+        "",
+        "The exercises Karpathy sets in the description of the lecture's video, and the notebook "
+        "that works each one:",
+        "",
+    ]
+    for name, text, number in EXERCISES:
+        answer = _by_number(paths, number)
+        lines += [f"- **{name}**: *“{text}”* → {_link(answer, titles[answer])}"]
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("\n".join(lines), metadata={"nav": "index"})]
     nb.cells[0].id = "contents"
