@@ -96,7 +96,7 @@ def probability_bars(
 ) -> Axes:
     """Bar chart of one distribution over the vocabulary, e.g. a row of P.
 
-    Defined in 04_sampling.
+    Defined in 05_nll_smoothing.
     """
     ax = _axes(ax, (10, 3.5))
     ax.bar(range(len(p)), p.tolist(), color="tab:blue")

@@ -42,7 +42,7 @@ def cli_run(*argv, stdout=None, stderr=None) -> tuple[int, str, str]:
         try:
             status = cli.main([str(a) for a in argv])
         except SystemExit as exit_:  # argparse's own errors
-            status = exit_.code
+            status = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
     text = out.getvalue() if isinstance(out, io.StringIO) else ""
     return status, text, err.getvalue()
 

@@ -33,7 +33,7 @@ def _direct_requirements() -> list[Requirement]:
 
 def _locked() -> dict[str, str]:
     """name -> version of every lock line whose marker holds on this machine."""
-    pins = {}
+    pins: dict[str, str] = {}
     for line in (ROOT / "requirements-lock.txt").read_text().splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -53,7 +53,8 @@ def _installed_closure() -> dict[str, str]:
         dist = metadata.distribution(name)
         for text in dist.requires or []:
             req = Requirement(text)
-            wanted = [{**default_environment(), "extra": e} for e in extras or {""}]
+            base = {k: str(v) for k, v in default_environment().items()}
+            wanted = [{**base, "extra": e} for e in extras or {""}]
             if req.marker and not any(req.marker.evaluate(env) for env in wanted):
                 continue
             key = canonicalize_name(req.name)
