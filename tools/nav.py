@@ -28,6 +28,7 @@ PARTS = [
     ("Beyond the lesson · the exercises", "08", "99"),
 ]
 WORKBOOK = "../workbook"  # the workbook edition: the same file names, code left to write
+WORKBOOK_LAST = "08"  # the workbook covers the lesson and the trigram exercise: 01 to 08
 # The lecture's exercises (from the video's description), and the notebook that answers each.
 EXERCISES = [
     (
@@ -72,6 +73,13 @@ EXERCISES = [
         "13",
     ),
 ]
+
+
+def _workbook_link(path: Path) -> str:
+    """` ([workbook](…))` for the notebooks the workbook edition covers, else nothing."""
+    if path.name[:2] > WORKBOOK_LAST:
+        return ""
+    return f" ([workbook]({WORKBOOK}/{path.name}))"
 
 
 def lesson_notebooks() -> list[Path]:
@@ -146,18 +154,15 @@ def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat
         "in `helpers/bigram.py`. Each notebook follows the lecture on its main path; a final "
         "section, *Going deeper (optional)*, holds what goes beyond it.",
         "",
-        f"**Workbook edition:** the same notebooks, with the code left for you to write, are in "
-        f"[`workbook/`]({WORKBOOK}/) under the same file names (the link after each notebook "
-        f"below opens its workbook version).",
+        f"**Workbook edition:** notebooks 01–{WORKBOOK_LAST}, with the lesson's key steps left for "
+        f"you to write and a check after each, are in [`workbook/`]({WORKBOOK}/) under the same "
+        f"file names (the link after each notebook below opens its workbook version).",
     ]
     for part, lo, hi in PARTS:
         chosen = [p for p in paths if lo <= p.name[:2] <= hi]
         if chosen:
             lines += ["", f"## {part}", ""]
-            lines += [
-                f"- {_link(p, titles[p])} ([workbook]({WORKBOOK}/{p.name})): {summaries[p]}"
-                for p in chosen
-            ]
+            lines += [f"- {_link(p, titles[p])}{_workbook_link(p)}: {summaries[p]}" for p in chosen]
     lines += [
         "",
         "## The lecture's exercises",
