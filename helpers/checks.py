@@ -19,7 +19,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -1181,6 +1181,61 @@ def trigram_train(ns: dict[str, Any]) -> str:
     if not all(_close(a, b, 1e-6) for a, b in zip(got, descent("right"), strict=True)):
         raise Wrong(f"losses {[round(x, 4) for x in got]} differ from plain gradient descent.")
     return f"train(30.0, 4): loss {got[0]:.4f} -> {got[-1]:.4f}, downhill every step"
+
+
+# --- second hints: one step closer to the code ---------------------------------------------------
+
+MORE_HINTS = {
+    "words": "words = open(path).read().splitlines()",
+    "shortest_longest": "shortest = min(len(w) for w in words); longest likewise with max.",
+    "duplicates": "counts = Counter(words); duplicated = [w for w, c in counts.items() if c > 1]",
+    "chars": 'chars = sorted(set("".join(words)))',
+    "stats": '{"words": len(words), "unique": len(set(words)), "min_len": shortest, ...}',
+    "pairs": 'chs = ["<S>"] + list(w) + ["<E>"]; pairs = list(zip(chs, chs[1:]))',
+    "bigram_counts": "Two loops: for w in words: ... for ch1, ch2 in zip(chs, chs[1:]): ...",
+    "total": "total = sum(b.values())",
+    "starts_ends": 'sum(count for (ch1, _), count in b.items() if ch1 == "<S>")',
+    "ranked": "ranked = sorted(b.items(), key=lambda kv: -kv[1])",
+    "N28": "stoi28 = {s: i for i, s in enumerate(chars)}, then add <S> and <E>; the loop of 02.",
+    "stoi_itos": "itos = {i: s for s, i in stoi.items()}",
+    "count_matrix": "Inside the loop: ix1 = stoi[ch1]; ix2 = stoi[ch2]; N[ix1, ix2] += 1",
+    "training_pairs": "N_fast = torch.bincount(xs * 27 + ys, minlength=27 * 27).view(27, 27)",
+    "first_row": "p = N[0].float(); p = p / p.sum()",
+    "seeded_rand": "p3 = torch.rand(3, generator=g); p3 = p3 / p3.sum()",
+    "sampling_loop": "g = torch.Generator().manual_seed(2147483647) goes *before* the for loop.",
+    "smoothed_P": "keepdim=True keeps the row sums as a (27, 1) column, so each row is divided.",
+    "sampling_P": "The same loop as count_names, with p = P[ix]; seed g again right before it.",
+    "P_counts": "P /= P.sum(1, keepdim=True): each row by its own sum.",
+    "nll_three_words": "log_likelihood starts at 0.0 and n at 0; nll = -log_likelihood.",
+    "average_nll": "Same loop as above over all words; then nll_loop = -log_likelihood / n.",
+    "smoothing": "P1 = (N + 1).float(); P1 /= P1.sum(1, keepdim=True)",
+    "smoothed_nll": "The loop of nll_loop with P1 in place of P.",
+    "pairs_emma": "xs, ys = [], []; append in the zip loop; xs = torch.tensor(xs).",
+    "one_hot_float": "F.one_hot gives int64; .float() converts it.",
+    "logits": "W = torch.randn((27, 27), generator=g); logits = xenc @ W",
+    "softmax": "sum(1, keepdim=True): a (5, 1) column, one sum per row.",
+    "loss_by_indexing": "loss = -probs[torch.arange(5), ys].log().mean()",
+    "gradient_step": "W.data += -0.1 * W.grad",
+    "training_loop": "loss = -probs[torch.arange(num), ys].log().mean(); then W.grad = None, "
+    "loss.backward(), W.data += -50 * W.grad.",
+    "loss_and_grad": "Nf = N.to(W.dtype); logp = torch.log_softmax(W, dim=1); "
+    "grad = (Nf.sum(1, keepdim=True) * logp.exp() - Nf) / Nf.sum()",
+    "autograd_grad": "loss_onehot = bigram.forward_nll(W, xs, ys); W.grad = None; "
+    "loss_onehot.backward(); loss_counts, grad_counts = loss_and_grad(W.detach(), N)",
+    "net_probabilities": "P_net = bigram.net_probabilities(W_net)",
+    "uniform_W0": "P_zero = bigram.net_probabilities(W_zero)",
+    "same_samples": "g = torch.Generator().manual_seed(bigram.SEED); "
+    "from_counts = [bigram.sample_name(P_counts32, itos, g) for _ in range(20)]; same for net.",
+    "trigrams_of": "return list(zip(chs, chs[1:], chs[2:]))",
+    "trigram_counts": "Counter(t for w in words for t in trigrams_of(w)); "
+    "N3 = bigram.count_matrix(words, stoi, 3)",
+    "trigram_nll": "for n, N in ((2, N2), (3, N3)): for alpha in (0.0, 1.0): "
+    "nll[n, alpha] = bigram.nll_from_counts(N, bigram.probabilities(N, alpha))",
+    "trigram_inputs": "x1, x2 = xs // V, xs % V",
+    "trigram_train": "with torch.no_grad(): W -= lr * W.grad; losses.append(loss.item())",
+}
+for _name, _more in MORE_HINTS.items():
+    CHECKS[_name] = replace(CHECKS[_name], hints=CHECKS[_name].hints + (_more,))
 
 
 # --- gating the lesson's cells on the learner's answers -----------------------------------------
