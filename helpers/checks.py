@@ -66,11 +66,9 @@ def _register(notebook: str, names: tuple[str, ...], *hints: str):
 # --- what the learner calls ----------------------------------------------------------------------
 
 
-def check(name: str, ns: dict[str, Any] | None = None) -> bool:
-    """Print one line: ✓ and the value that proves it, or ✗ and a hint. Return whether it passed."""
-    ok, line = result(name, _caller_ns(ns))
-    print(line)
-    return ok
+def check(name: str, ns: dict[str, Any] | None = None) -> None:
+    """Print one line: ✓ and the value that proves it, or ✗ and a hint (result() returns it)."""
+    print(result(name, _caller_ns(ns))[1])
 
 
 def hint(name: str) -> None:
@@ -386,8 +384,6 @@ def stats(ns: dict[str, Any]) -> str:
 
 # === 02 · Bigrams in a dictionary ================================================================
 
-EMMA = [("<S>", "e"), ("e", "m"), ("m", "m"), ("m", "a"), ("a", "<E>")]
-
 
 def _pair_mistakes(got: list, start: str, end: str, word: str = "emma") -> None:
     """Recognise the start or end token forgotten, or no tokens at all."""
@@ -405,11 +401,15 @@ def _pair_mistakes(got: list, start: str, end: str, word: str = "emma") -> None:
     'chs = ["<S>"] + list(w) + ["<E>"], then zip(chs, chs[1:]).',
 )
 def pairs(ns: dict[str, Any]) -> str:
-    got = list(get(ns, "pairs"))
-    if got != EMMA:
-        _pair_mistakes(got, "<S>", "<E>")
-        raise Wrong(f"{got} ; emma should give 5 pairs from <S>-e to a-<E>.")
-    return f"emma -> {len(got)} bigrams: " + " ".join(a + b for a, b in got)
+    got = [tuple(p) for p in get(ns, "pairs")]
+    w = ns.get("w") if isinstance(ns.get("w"), str) and len(ns["w"]) > 1 else "emma"
+    want = [("<S>", w[0])] + list(zip(w, w[1:], strict=False)) + [(w[-1], "<E>")]
+    if got != want:
+        _pair_mistakes(got, "<S>", "<E>", w)
+        raise Wrong(
+            f"{got}; the word w = {w!r} gives {len(want)} pairs, from <S>{w[0]} to {w[-1]}<E>."
+        )
+    return f"{w} -> {len(got)} bigrams: " + " ".join(a + b for a, b in got)
 
 
 def _dict_total(b: dict) -> int:

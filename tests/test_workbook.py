@@ -106,6 +106,8 @@ def _text(cell: nbformat.NotebookNode) -> str:
 
 
 def _assert_no_errors(nb: nbformat.NotebookNode, name: str) -> None:
+    for i, check_name in _check_cells(nb):  # printed text only: no `Out[n]` under a check
+        assert {o.output_type for o in nb.cells[i].outputs} == {"stream"}, (name, check_name)
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             # a %%needs cell runs its code nested: an error there is an output, not a failure

@@ -27,13 +27,14 @@ lab = test_browser.lab
 browser = test_browser.browser
 page = test_browser.page
 
-RIGHT = 'chs = ["<S>"] + list(w) + ["<E>"]\npairs = list(zip(chs, chs[1:]))'
-WRONG = 'chs = ["<S>"] + list(w)\npairs = list(zip(chs, chs[1:]))'
+# (w is set again here: after Run All, a later cell of the lesson has moved it on)
+RIGHT = 'w = "emma"\nchs = ["<S>"] + list(w) + ["<E>"]\npairs = list(zip(chs, chs[1:]))'
+WRONG = 'w = "emma"\nchs = ["<S>"] + list(w)\npairs = list(zip(chs, chs[1:]))'
 
 
 def _cell_with(page, text: str):
     """The code cell whose source contains `text`."""
-    editor = page.locator(".jp-CodeCell .jp-InputArea-editor", has_text=text)
+    editor = page.locator(".jp-InputArea-editor", has_text=text)
     return page.locator(".jp-CodeCell", has=editor)
 
 
