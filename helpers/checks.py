@@ -402,7 +402,8 @@ def _pair_mistakes(got: list, start: str, end: str, word: str = "emma") -> None:
 )
 def pairs(ns: dict[str, Any]) -> str:
     got = [tuple(p) for p in get(ns, "pairs")]
-    w = ns.get("w") if isinstance(ns.get("w"), str) and len(ns["w"]) > 1 else "emma"
+    given = ns.get("w")
+    w: str = given if isinstance(given, str) and len(given) > 1 else "emma"
     want = [("<S>", w[0])] + list(zip(w, w[1:], strict=False)) + [(w[-1], "<E>")]
     if got != want:
         _pair_mistakes(got, "<S>", "<E>", w)

@@ -208,7 +208,7 @@ def test_row_sums_without_keepdim_normalise_the_columns(lesson) -> None:
 def test_end_token_forgotten_is_32033_short(lesson) -> None:
     N = _counts(lesson["words"], lesson["stoi"], end=False)  # no end token
     assert "32,033 short" in _line("count_matrix", N=N) and "end" in _line("count_matrix", N=N)
-    b = Counter()
+    b: Counter[tuple[str, str]] = Counter()
     for w in lesson["words"]:
         chs = ["<S>"] + list(w)
         b.update(zip(chs, chs[1:], strict=False))
