@@ -79,7 +79,7 @@ def test_markers_are_invisible_in_the_solution_notebooks() -> None:
         marked = [c for c in nb.cells if "workbook" in c.metadata]
         assert len(marked) >= 4, path.name
         text = "\n".join(c.source for c in nb.cells)
-        assert "helpers.checks" not in text and "check(" not in text, path.name
+        assert "helpers.checks" not in text and 'check("' not in text, path.name
 
 
 def test_solutions_are_the_solution_notebooks_cells() -> None:
