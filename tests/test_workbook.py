@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -122,29 +123,41 @@ def _with_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def _run_both(shipped: nbformat.NotebookNode, solved: nbformat.NotebookNode, tmp_path: Path):
-    """Run `shipped` top to bottom, `%reset -f`, then `solved`, in one kernel (one start and
-    one `import torch` instead of two: ~3 s per notebook here). Any cell's error fails."""
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NotebookClient]:
+    """One kernel for all eight notebooks, each run after `%reset -f`: one start and one
+    `import torch` instead of sixteen (~3 s each here)."""
+    cwd = tmp_path_factory.mktemp("workbook")
     client = NotebookClient(
-        shipped, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+        nbformat.v4.new_notebook(),
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd)}},
     )
     with client.setup_kernel():
-        for nb in (shipped, solved):
-            client.nb = nb
-            nb.cells.insert(0, nbformat.v4.new_code_cell(RESET + "\n" + ONE_THREAD))
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type == "code":
-                    client.execute_cell(cell, index)
-            del nb.cells[0]
+        yield client
+
+
+def _run(client: NotebookClient, nb: nbformat.NotebookNode) -> None:
+    """Run `nb` top to bottom in a cleared namespace; an error in any cell fails the test."""
+    client.nb = nb
+    nb.cells.insert(0, nbformat.v4.new_code_cell(RESET + "\n" + ONE_THREAD))
+    try:
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                client.execute_cell(cell, index)
+    finally:
+        del nb.cells[0]
 
 
 @pytest.mark.parametrize("path", BOOKS, ids=lambda p: p.name[:2])
-def test_shipped_then_solved(path: Path, tmp_path: Path) -> None:
+def test_shipped_then_solved(path: Path, kernel: NotebookClient) -> None:
     """(b) as shipped, it runs without an error and every check prints ✗ with its first hint;
     (a) with the reference solutions put back, it runs and every check prints ✓."""
     shipped = nbformat.read(path, as_version=4)
     solved = _with_solutions(shipped)
-    _run_both(shipped, solved, tmp_path)
+    _run(kernel, shipped)
+    _run(kernel, solved)
 
     _assert_no_errors(shipped, path.name)
     for i, name in _check_cells(shipped):
