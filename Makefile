@@ -14,7 +14,7 @@ WITH_BROWSER = chrome=$$($(BIN)/python tools/browser.py) && MAKEMORE_CHROMIUM=$$
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 \
 	--nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help setup data lab test test-fast lint unit notebooks browser bench nav lock clean
+.PHONY: help setup data lab test test-fast lint unit notebooks browser bench nav lock workbook clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,7 +30,7 @@ data: $(STAMP)  ## put a verified data/names.txt in place (offline: MAKEMORE_NAM
 	@$(BIN)/python -m helpers.data
 
 lab: setup data  ## open JupyterLab on notebooks/ (prints the URL)
-	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) --ServerApp.root_dir=notebooks
+	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) notebooks/00_index.ipynb
 
 lint: setup  ## ruff over the code and the notebooks, mypy over the code
 	$(BIN)/ruff check helpers tests tools benchmarks notebooks
@@ -57,6 +57,9 @@ bench: setup data  ## benchmarks: ours against the lesson's way, as ratios
 
 nav: setup  ## regenerate the navigation cells, the index notebook and the README table
 	$(BIN)/python tools/nav.py
+
+workbook: setup  ## regenerate workbook/ (notebooks 01-08 with blanks and checks) from the notebooks
+	$(BIN)/python tools/workbook.py
 
 lock: setup  ## re-resolve requirements-lock.txt and environment.yml from pyproject.toml (needs the index)
 	$(BIN)/python tools/lock.py

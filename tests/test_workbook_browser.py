@@ -1,0 +1,77 @@
+"""End to end (issue 12, test d): a learner fills a blank of the workbook in JupyterLab.
+
+In headless Chromium: open workbook/02_bigram_dict.ipynb, run all cells (every check says ✗),
+type a right answer into the `pairs` blank, run it and its check and see ✓; then type a wrong
+one (the end token forgotten) and see the hint that names that mistake.
+
+It reuses the server, browser and page fixtures of tests/test_browser.py: the server's root is
+a temporary copy of notebooks/; this test adds the workbook notebook to it, in workbook/.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import test_browser
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = "02_bigram_dict.ipynb"
+TIMEOUT_MS = 60_000
+
+# the fixtures of tests/test_browser.py (JupyterLab on a temp root, Chromium, a fresh page)
+lab = test_browser.lab
+browser = test_browser.browser
+page = test_browser.page
+
+# (w is set again here: after Run All, a later cell of the lesson has moved it on)
+RIGHT = 'w = "emma"\nchs = ["<S>"] + list(w) + ["<E>"]\npairs = list(zip(chs, chs[1:]))'
+WRONG = 'w = "emma"\nchs = ["<S>"] + list(w)\npairs = list(zip(chs, chs[1:]))'
+
+
+def _cell_with(page, text: str):
+    """The code cell whose source contains `text`."""
+    editor = page.locator(".jp-InputArea-editor", has_text=text)
+    return page.locator(".jp-CodeCell", has=editor)
+
+
+def _answer(page, blank, text: str) -> None:
+    """Replace the blank cell's text, run it (Shift+Enter), then run its check cell."""
+    editor = blank.locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)  # no key events: no auto-closed brackets or indents
+    page.keyboard.press("Shift+Enter")  # runs the blank, selects the check cell
+    page.keyboard.press("Shift+Enter")  # runs the check
+
+
+@pytest.mark.browser
+def test_learner_fills_a_blank_and_sees_tick_then_hint(page, lab) -> None:
+    (lab.root_dir / "workbook").mkdir(exist_ok=True)
+    shutil.copyfile(ROOT / "workbook" / NOTEBOOK, lab.root_dir / "workbook" / NOTEBOOK)
+    page.goto(f"{lab.base_url}/lab/tree/workbook/{NOTEBOOK}?token={lab.token}")
+    expect(page.locator(".jp-NotebookPanel .jp-Notebook")).to_be_visible(timeout=TIMEOUT_MS)
+    status = page.locator("#jp-main-statusbar").get_by_text(test_browser.KERNEL_IDLE)
+    expect(status).to_be_visible(timeout=TIMEOUT_MS)
+
+    test_browser._menu(page, "Run", "runmenu:run-all")
+    check = _cell_with(page, 'check("pairs")')
+    output = check.locator(".jp-OutputArea-output")
+    # as shipped: the blank is still `...`, and the check says so in one line
+    expect(output).to_have_text(re.compile(r"^✗ `pairs` is still `\.\.\.`"), timeout=TIMEOUT_MS)
+    expect(status).to_be_visible(timeout=TIMEOUT_MS)
+
+    # the blank is the cell right above its check (a stable handle while its text changes)
+    blank = check.locator("xpath=preceding-sibling::div[contains(@class, 'jp-CodeCell')][1]")
+    expect(blank).to_contain_text("pairs = ...", timeout=TIMEOUT_MS)
+    _answer(page, blank, RIGHT)
+    expect(output).to_have_text("✓ emma -> 5 bigrams: <S>e em mm ma a<E>", timeout=TIMEOUT_MS)
+
+    _answer(page, blank, WRONG)
+    expect(output).to_have_text(
+        re.compile(r"^✗ no pair ends with <E>: the end token is forgotten"), timeout=TIMEOUT_MS
+    )
+    assert "Traceback" not in page.locator(".jp-Notebook").inner_text()
