@@ -29,7 +29,7 @@ setup: $(STAMP)  ## create .venv and install the project from the lock (again on
 data: $(STAMP)  ## put a verified data/names.txt in place (offline: MAKEMORE_NAMES=path)
 	@$(BIN)/python -m helpers.data
 
-lab: setup data  ## open JupyterLab on notebooks/ (prints the URL)
+lab: setup data  ## open JupyterLab at notebooks/00_index.ipynb (workbook/ beside it; prints the URL)
 	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) notebooks/00_index.ipynb
 
 lint: setup  ## ruff over the code and the notebooks, mypy over the code
