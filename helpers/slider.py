@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import math
 
-import ipywidgets as widgets
+import ipywidgets as widgets  # type: ignore[import-untyped]
 import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.image import imsave
 
 from helpers import bigram
+from helpers.explorers import StaticBox
 
 # alpha = 0 (no smoothing), then quarter-decades from 0.01 to 1e6. Each value is rounded to the
 # 3 significant digits its label shows, so the readout and the value are the same number.
@@ -38,12 +39,13 @@ def nll_curve(N: torch.Tensor, alphas: tuple[float, ...] = ALPHAS) -> list[float
     return [bigram.average_nll(N, a) for a in alphas]
 
 
-def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> widgets.VBox:
+def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> StaticBox:
     """A slider over `ALPHAS` with the average NLL, its curve, and `row`'s next-char bars.
 
     Defined in 05_nll_smoothing. children: [0] the `SelectionSlider` (alpha), [1] the `Label`
     "average NLL = ... nats", [2] an `Image` (the NLL-against-alpha curve with the current
     point, and P[row] as bars). Setting the slider's value redraws everything synchronously.
+    Displayed, the box also carries the current picture as `image/png` for static views.
     """
     stoi = {s: i for i, s in itos.items()}
     if row not in stoi:
@@ -113,6 +115,8 @@ def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> w
         value=1.0,
         description="α",
         continuous_update=True,
+        # A track of ~560 px (the picture is 648 px wide): room to drag, 17 px per stop.
+        layout=widgets.Layout(width="648px"),
     )
     slider.add_class("alpha-slider")
     label = widgets.Label()
@@ -123,7 +127,7 @@ def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> w
         """Recompute for the slider's alpha and replace the picture in one assignment."""
         alpha = slider.value
         k = ALPHAS.index(alpha)
-        nll = bigram.average_nll(N, alpha)
+        nll = curve[k]  # bigram.average_nll(N, alpha), computed once above
         label.value = f"average NLL = {nll:.4f} nats"
         marker.set_data([xs[k]], [curve[k]])
         bars.set_verts(bar_outlines(row_probs(alpha)))
@@ -137,4 +141,8 @@ def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> w
 
     slider.observe(update, names="value")
     update()
-    return widgets.VBox([slider, label, image])
+    return StaticBox(
+        [slider, label, image],
+        summary=lambda: f"smoothing slider at α = {slider.value:g}: {label.value}",
+        picture=lambda: image.value,
+    )
