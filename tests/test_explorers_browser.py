@@ -319,7 +319,13 @@ def _training_session(page: Page, ref: Reference) -> None:
 def test_learner_uses_the_explorers(page: Page, lab: Lab, ref: Reference) -> None:
     (lab.root_dir / NOTEBOOK).write_text(
         json.dumps(
-            code_notebook([SETUP, "sampling_explorer(P, itos)", "training_explorer(N, itos)"])
+            code_notebook(
+                [
+                    SETUP,
+                    "sampling_explorer(P, itos)",
+                    "torch.set_num_threads(1)\ntraining_explorer(N, itos)",
+                ]
+            )
         ),
         encoding="utf-8",
     )

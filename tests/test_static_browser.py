@@ -57,11 +57,11 @@ def pictures() -> dict[float, bytes]:
     words = load_words(ensure_names())
     stoi, itos = bigram.build_vocab(words)
     box = smoothing_slider(bigram.count_matrix(words, stoi), itos, row="a")
-    slider, image = box.children[0], box.children[2]
+    slider, stack = box.children[0], box.children[2]
     out = {}
     for alpha in (0.0, 1e6, 1.0):
-        slider.value = alpha
-        out[alpha] = bytes(image.value)
+        slider.value = alpha  # the browser shows the stack's child at the slider's index
+        out[alpha] = bytes(stack.children[slider.index].value)
     assert len(set(out.values())) == 3, "the three pictures must differ"
     return out
 
