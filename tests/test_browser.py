@@ -14,6 +14,7 @@ with `-m 'not browser'` (what `make test-fast` does).
 
 from __future__ import annotations
 
+import base64
 import math
 import time
 
@@ -32,6 +33,10 @@ from browser_support import (
 )
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
+
+from helpers import bigram
+from helpers.data import ensure_names, load_words
+from helpers.slider import smoothing_slider
 
 __all__ = ["browser", "lab", "page"]  # the fixtures, for modules that import them from here
 
@@ -78,7 +83,33 @@ def _wait_shown(page, table: dict[str, float], want: str | None, before: str) ->
     return label, float(text)
 
 
-def _learner_session(page, lab: Lab, table: dict[str, float], timings: dict[str, float]) -> None:
+# The bytes of the picture the page shows (one Image of the slider's Stack is attached).
+PICTURE_JS = """async () => {
+  const imgs = [...document.querySelectorAll('.smoothing-picture img')];
+  if (imgs.length !== 1) return null;
+  const bytes = new Uint8Array(await (await fetch(imgs[0].src)).arrayBuffer());
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}"""
+
+
+def _assert_picture(page, pictures: dict[str, bytes], label: str) -> None:
+    """The page shows the slider's own picture for the α its readout shows."""
+    try:  # exactly one picture attached (a switch replaces one Image view by another)
+        shown = page.wait_for_function(PICTURE_JS, timeout=STEP_TIMEOUT_MS).json_value()
+    except PlaywrightError:
+        raise AssertionError("the slider does not show exactly one picture") from None
+    assert base64.b64decode(shown) == pictures[label], f"the picture is not the one for α {label}"
+
+
+def _learner_session(
+    page,
+    lab: Lab,
+    table: dict[str, float],
+    pictures: dict[str, bytes],
+    timings: dict[str, float],
+) -> None:
     open_and_run_all(page, lab, NOTEBOOK, timings)
     start = time.monotonic()
     assert_no_error_outputs(page)
@@ -94,6 +125,7 @@ def _learner_session(page, lab: Lab, table: dict[str, float], timings: dict[str,
     )
 
     label, nll = _wait_shown(page, table, "1", "")  # the contract's initial value: alpha = 1
+    _assert_picture(page, pictures, label)
     seen = {label: nll}
     # Keys and where they must take the slider: 4 steps up, 7 down, then both ends. Every
     # step lands on an alpha whose 4-decimal NLL differs from the previous one (asserted below),
@@ -117,6 +149,7 @@ def _learner_session(page, lab: Lab, table: dict[str, float], timings: dict[str,
             assert abs(math.log(27) - new_nll) < abs(math.log(27) - nll), (key, label, new_label)
         label, nll = new_label, new_nll
         seen[label] = nll
+        _assert_picture(page, pictures, label)
 
     # One mouse drag, as a learner would: grab the handle (now at 1e+06, the right end) and
     # drop it 40% along the track.
@@ -134,6 +167,7 @@ def _learner_session(page, lab: Lab, table: dict[str, float], timings: dict[str,
     assert ALPHAS[LABELS.index(new_label)] < ALPHAS[LABELS.index(label)]
     assert new_nll < nll, "less smoothing must lower the training NLL"
     seen[new_label] = new_nll
+    _assert_picture(page, pictures, new_label)
 
     # Monotone: on the training data the NLL never decreases as alpha grows (alpha = 0 is the
     # maximum-likelihood fit), and it stays below the uniform model's ln 27.
@@ -170,8 +204,23 @@ def test_independent_nll_table_meets_known_figures(nll_table: dict[str, float]) 
     assert min(table.values()) == table["0"]
 
 
+@pytest.fixture(scope="module")
+def pictures() -> dict[str, bytes]:
+    """The slider's picture per readout label, drawn in-process by helpers.slider itself: the
+    page must show, for the α it shows, the same picture (its pixels are not recomputed here)."""
+    words = load_words(ensure_names())
+    stoi, itos = bigram.build_vocab(words)
+    box = smoothing_slider(bigram.count_matrix(words, stoi), itos, row="a")
+    stack = box.children[2]
+    images = [bytes(image.value) for image in stack.children]
+    assert len(set(images)) == len(LABELS), "one distinct picture per α"
+    return dict(zip(LABELS, images, strict=True))
+
+
 @pytest.mark.browser
-def test_learner_drags_the_smoothing_slider(page, lab: Lab, nll_table: dict[str, float]) -> None:
+def test_learner_drags_the_smoothing_slider(
+    page, lab: Lab, nll_table: dict[str, float], pictures: dict[str, bytes]
+) -> None:
     # Expected values: an independent implementation (plain Python), not helpers.bigram.
     table = nll_table
     for stale in (
@@ -182,7 +231,7 @@ def test_learner_drags_the_smoothing_slider(page, lab: Lab, nll_table: dict[str,
         (ARTIFACTS / stale).unlink(missing_ok=True)
     timings = {"server start": lab.start_seconds}
     try:
-        _learner_session(page, lab, table, timings)
+        _learner_session(page, lab, table, pictures, timings)
     except BaseException:
         save_failure_artifacts(page, lab, "browser-05")
         raise
