@@ -160,7 +160,11 @@ def sampling_explorer(P: torch.Tensor, itos: dict[int, str], seed: int = SEED) -
         show(None, 0)
 
     def reseed(change: dict) -> None:
-        g.manual_seed(int(change["new"]))
+        try:
+            g.manual_seed(int(change["new"]))
+        except (RuntimeError, ValueError):  # outside torch's seed range: keep the generator
+            choice_label.value = f"seed {change['new']} is out of range; the seed is unchanged"
+            return
         new_name()
 
     next_button.on_click(next_char)
