@@ -1,7 +1,9 @@
 """The smoothing slider of 05_nll_smoothing: drag add-alpha smoothing, watch the loss move.
 
-One widget, `smoothing_slider`, built from the 27x27 count table only: every update is O(V^2)
-arithmetic plus one small PNG, so it follows the slider while it is dragged. The figure is a
+One widget, `smoothing_slider`, built from the 27x27 count table only. Its 34 pictures (one per
+alpha, ~35 kB each) are drawn once and sent once; the browser switches between them itself, so
+the picture follows keys and drags at the speed of the screen (`make bench`: a kernel round trip
+per move took 50-80 ms on a loaded 2-core machine, the switch ~1 ms). The figure is a
 `matplotlib.figure.Figure` drawn by the Agg canvas directly (never pyplot), so importing or using
 this module changes no matplotlib state and never leaves a stray inline plot behind.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import io
 import math
 
-import ipywidgets as widgets
+import ipywidgets as widgets  # type: ignore[import-untyped]
 import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
@@ -19,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.image import imsave
 
 from helpers import bigram
+from helpers.explorers import StaticBox
 
 # alpha = 0 (no smoothing), then quarter-decades from 0.01 to 1e6. Each value is rounded to the
 # 3 significant digits its label shows, so the readout and the value are the same number.
@@ -38,12 +41,14 @@ def nll_curve(N: torch.Tensor, alphas: tuple[float, ...] = ALPHAS) -> list[float
     return [bigram.average_nll(N, a) for a in alphas]
 
 
-def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> widgets.VBox:
+def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> StaticBox:
     """A slider over `ALPHAS` with the average NLL, its curve, and `row`'s next-char bars.
 
     Defined in 05_nll_smoothing. children: [0] the `SelectionSlider` (alpha), [1] the `Label`
-    "average NLL = ... nats", [2] an `Image` (the NLL-against-alpha curve with the current
-    point, and P[row] as bars). Setting the slider's value redraws everything synchronously.
+    "average NLL = ... nats", set by the kernel on every move, [2] a `Stack` of one `Image` per
+    alpha (the NLL-against-alpha curve with the point at that alpha, and P[row] as bars),
+    drawn once here; the browser shows the one at the slider's index (`jslink`). Displayed,
+    the box also carries the current picture as `image/png` for static views.
     """
     stoi = {s: i for i, s in itos.items()}
     if row not in stoi:
@@ -108,33 +113,47 @@ def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> w
     background = canvas.copy_from_bbox(fig.bbox)
     fig.set_layout_engine("none")
 
-    slider = widgets.SelectionSlider(
-        options=[(f"{a:g}", a) for a in ALPHAS],
-        value=1.0,
-        description="α",
-        continuous_update=True,
-    )
-    slider.add_class("alpha-slider")
-    label = widgets.Label()
-    label.add_class("nll-readout")
-    image = widgets.Image(format="png")
-
-    def update(change: dict | None = None) -> None:
-        """Recompute for the slider's alpha and replace the picture in one assignment."""
-        alpha = slider.value
-        k = ALPHAS.index(alpha)
-        nll = bigram.average_nll(N, alpha)
-        label.value = f"average NLL = {nll:.4f} nats"
+    def picture(k: int) -> bytes:
+        """The PNG for ALPHAS[k]: the moving artists painted over the kept background."""
         marker.set_data([xs[k]], [curve[k]])
-        bars.set_verts(bar_outlines(row_probs(alpha)))
+        bars.set_verts(bar_outlines(row_probs(ALPHAS[k])))
         canvas.restore_region(background)
         for artist in moving:
             fig.draw_artist(artist)
         buffer = io.BytesIO()
         # zlib level 1: half the time of the default level 6, about the same size here.
         imsave(buffer, canvas.buffer_rgba(), format="png", pil_kwargs={"compress_level": 1})
-        image.value = buffer.getvalue()
+        return buffer.getvalue()
+
+    pictures = [picture(k) for k in range(len(ALPHAS))]
+    slider = widgets.SelectionSlider(
+        options=[(f"{a:g}", a) for a in ALPHAS],
+        value=1.0,
+        description="α",
+        continuous_update=True,
+        # A track of ~560 px (the picture is 648 px wide): room to drag, 17 px per stop.
+        layout=widgets.Layout(width="648px"),
+    )
+    slider.add_class("alpha-slider")
+    label = widgets.Label()
+    label.add_class("nll-readout")
+    # One Image per alpha, all sent once; the browser shows the one at the slider's index
+    # (jslink: no kernel round trip, so the picture follows keys and drags at once).
+    stack = widgets.Stack(
+        [widgets.Image(value=png, format="png") for png in pictures],
+        selected_index=slider.index,
+    )
+    stack.add_class("smoothing-picture")
+    widgets.jslink((slider, "index"), (stack, "selected_index"))
+
+    def update(change: dict | None = None) -> None:
+        """Set the NLL text for the slider's alpha (the picture follows in the browser)."""
+        label.value = f"average NLL = {curve[ALPHAS.index(slider.value)]:.4f} nats"
 
     slider.observe(update, names="value")
     update()
-    return widgets.VBox([slider, label, image])
+    return StaticBox(
+        [slider, label, stack],
+        summary=lambda: f"smoothing slider at α = {slider.value:g}: {label.value}",
+        picture=lambda: pictures[slider.index],
+    )

@@ -1,0 +1,307 @@
+"""The explorers at the speed of the screen: timed inside the page, in JupyterLab and Chromium.
+
+    python benchmarks/browser.py            # print the table (`make bench` runs it after run.py)
+    python benchmarks/browser.py --readme   # also write it between README.md's
+                                            # <!-- bench-browser:start/end --> markers
+
+Starts JupyterLab on a temporary root with one generated notebook (the smoothing slider of 05,
+the sampling explorer of 04, the training explorer of 07, and a front-end-only baseline: two
+sliders joined by `jslink`, no kernel involved), runs it in headless Chromium and times, with
+`performance.now()` inside the page, from the learner's keydown or click to the first mutation
+of the element that shows the result (the slider's picture, the bars, the net's table). Timing
+from Playwright instead would add 40-60 ms of its own. Also: the slider while a busy-loop
+process keeps one core busy, and the settle time of fast drags (mouseup to the last redraw).
+Each figure is a median and a p90 over many inputs; the baseline is timed in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser_support import (  # noqa: E402
+    TIMING_JS,
+    UI_TIMEOUT_MS,
+    LabFailed,
+    NoBrowser,
+    code_notebook,
+    launch,
+    open_and_run_all,
+    start_lab,
+)
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+START, END = "<!-- bench-browser:start -->", "<!-- bench-browser:end -->"
+NOTEBOOK = "bench_explorers.ipynb"
+PRESSES = 40  # inputs per figure
+DRAGS = 6
+BUSY_SECONDS = 300  # the busy-loop process ends by itself even if this script is killed
+CELLS = [
+    """import torch
+
+from helpers import bigram
+from helpers.data import ensure_names, load_words
+from helpers.explorers import sampling_explorer, training_explorer
+from helpers.slider import smoothing_slider
+
+words = load_words(ensure_names())
+stoi, itos = bigram.build_vocab(words)
+N = bigram.count_matrix(words, stoi)
+P = (N + 1).float()
+P /= P.sum(1, keepdim=True)""",
+    'smoothing_slider(N, itos, row="a")',
+    "sampling_explorer(P, itos)",
+    "torch.set_num_threads(1)\ntraining_explorer(N, itos)",
+    """import ipywidgets as widgets
+
+a = widgets.IntSlider(50, 0, 100, description="baseline")
+a.add_class("baseline-in")
+b = widgets.IntSlider(50, 0, 100, description="linked")
+b.add_class("baseline-out")
+widgets.jslink((a, "value"), (b, "value"))
+widgets.VBox([a, b])""",
+]
+
+
+def p90(values: list[float]) -> float:
+    """The 90th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+
+
+def observe(page: Page, selector: str) -> None:
+    page.evaluate(TIMING_JS, [selector])
+
+
+def timed_inputs(page: Page, selector: str, act: Callable[[int], None], n: int) -> list[float]:
+    """`act(i)` n times; each time wait for the page's mutation; return the in-page latencies."""
+    observe(page, selector)
+    for i in range(n):
+        act(i)
+        try:
+            page.wait_for_function(
+                f"() => window.__timing.samples.length >= {i + 1}", timeout=UI_TIMEOUT_MS
+            )
+        except PlaywrightError:
+            state = page.evaluate(
+                "() => [document.activeElement && document.activeElement.className,"
+                " document.querySelector('.alpha-slider .widget-readout').textContent,"
+                " window.__timing.samples.length, window.__timing.pending]"
+            )
+            raise RuntimeError(f"{selector}: input {i} changed nothing; page: {state}") from None
+    return [ms for _, ms in page.evaluate("() => window.__timing.samples")]
+
+
+def quiet_for(page: Page, ms: float) -> None:
+    """Wait until the observed element has not changed for `ms` (after a mouseup)."""
+    page.wait_for_function(
+        f"""() => {{ const t = window.__timing; const last = t.mutations.length ?
+              t.mutations[t.mutations.length - 1] : 0;
+              return t.released !== null && performance.now() - Math.max(last, t.released)
+                     > {ms}; }}""",
+        timeout=UI_TIMEOUT_MS,
+    )
+
+
+def drag_settle(page: Page, n: int, selector: str) -> tuple[list[float], list[int]]:
+    """Fast drags across the α track: ms from mouseup to the last change of `selector`, and
+    how many changes each drag made."""
+    handle = page.locator(".alpha-slider .noUi-handle")
+    track = page.locator(".alpha-slider .noUi-target").bounding_box()
+    assert track is not None
+    settles, redraws = [], []
+    for i in range(n):
+        box = handle.bounding_box()
+        assert box is not None
+        y = box["y"] + box["height"] / 2
+        target = track["x"] + (0.9 if i % 2 == 0 else 0.1) * track["width"]
+        observe(page, selector)
+        page.mouse.move(box["x"] + box["width"] / 2, y)
+        page.mouse.down()
+        page.mouse.move(target, y, steps=25)
+        page.mouse.up()
+        quiet_for(page, 1000)
+        t = page.evaluate("() => [window.__timing.released, window.__timing.mutations]")
+        released, mutations = t
+        settles.append(max(0.0, mutations[-1] - released) if mutations else math.nan)
+        redraws.append(len(mutations))
+    return settles, redraws
+
+
+def measure(page: Page) -> dict[str, list[float]]:
+    results: dict[str, list[float]] = {}
+    handle = page.locator(".alpha-slider .noUi-handle")
+    keys = ["ArrowRight", "ArrowLeft"]
+    results["slider"] = timed_inputs(
+        page, ".smoothing-picture", lambda i: handle.press(keys[i % 2]), PRESSES
+    )
+    results["slider text"] = timed_inputs(
+        page, ".nll-readout", lambda i: handle.press(keys[i % 2]), PRESSES
+    )
+    base = page.locator(".baseline-in .noUi-handle")
+    results["baseline"] = timed_inputs(
+        page, ".baseline-out .widget-readout", lambda i: base.press(keys[i % 2]), PRESSES
+    )
+    nxt = page.locator(".next-char")
+    results["sampling"] = timed_inputs(page, ".row-bars", lambda i: nxt.click(), PRESSES)
+    ten = page.locator(".train-10")
+    results["training"] = timed_inputs(page, ".net-table", lambda i: ten.click(), PRESSES)
+    for what, selector in (("picture", ".smoothing-picture"), ("text", ".nll-readout")):
+        settles, redraws = drag_settle(page, DRAGS, selector)
+        results[f"drag settle {what}"] = settles
+        results[f"drag redraws {what}"] = [float(r) for r in redraws]
+    busy = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import time\nend = time.time() + {BUSY_SECONDS}\nwhile time.time() < end: pass",
+        ]
+    )
+    # Back to α = 10 (the drags left it anywhere): there both neighbours change the NLL's 4
+    # decimals too (near α = 0 they do not, and an unchanged label is no mutation).
+    handle.press("Home")
+    for _ in range(13):
+        handle.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('.alpha-slider .widget-readout').textContent === '10'"
+    )
+    try:
+        results["slider, busy core"] = timed_inputs(
+            page, ".smoothing-picture", lambda i: handle.press(keys[i % 2]), PRESSES
+        )
+        results["slider text, busy core"] = timed_inputs(
+            page, ".nll-readout", lambda i: handle.press(keys[i % 2]), PRESSES
+        )
+        for what, selector in (("picture", ".smoothing-picture"), ("text", ".nll-readout")):
+            settles, redraws = drag_settle(page, DRAGS, selector)
+            results[f"drag settle {what}, busy core"] = settles
+            results[f"drag redraws {what}, busy core"] = [float(r) for r in redraws]
+        results["training, busy core"] = timed_inputs(
+            page, ".net-table", lambda i: ten.click(), PRESSES
+        )
+    finally:
+        busy.kill()
+        busy.wait()
+    return results
+
+
+def rows(results: dict[str, list[float]]) -> list[tuple[str, ...]]:
+    def fig(key: str) -> str:
+        v = results[key]
+        return f"median **{statistics.median(v):.1f} ms**, p90 {p90(v):.1f} ms (n = {len(v)})"
+
+    def ok(good: bool) -> str:
+        return "met" if good else "**not met**"
+
+    base = f"`jslink`ed slider (no kernel): median {statistics.median(results['baseline']):.1f} ms"
+    out: list[tuple[str, ...]] = []
+    for key, what, limit in (
+        ("slider", "05 slider: key → new picture (in the page)", 50.0),
+        ("slider, busy core", "05 slider, one core busy", 50.0),
+        ("slider text", "05 slider: key → new NLL text (kernel round trip)", None),
+        ("slider text, busy core", "05 slider NLL text, one core busy", None),
+        ("sampling", "04 sampling explorer: click → new bars", None),
+        ("training", "07 training explorer: 10 steps + redraw", 100.0),
+        ("training, busy core", "07 training explorer, one core busy", 100.0),
+    ):
+        ratio = statistics.median(results[key]) / statistics.median(results["baseline"])
+        out.append(
+            (
+                what,
+                base,
+                f"{fig(key)}; {ratio:.1f}× the baseline",
+                "—" if limit is None else f"p90 < {limit:.0f} ms",
+                "" if limit is None else ok(p90(results[key]) < limit),
+            )
+        )
+    for key, what in (
+        ("picture", "05 slider: fast drag, mouseup → last picture"),
+        ("picture, busy core", "05 slider drag → last picture, one core busy"),
+        ("text", "05 slider: fast drag, mouseup → last NLL text"),
+        ("text, busy core", "05 slider drag → last NLL text, one core busy"),
+    ):
+        v = results[f"drag settle {key}"]
+        redraws = results[f"drag redraws {key}"]
+        out.append(
+            (
+                what,
+                "—",
+                f"worst **{max(v):.0f} ms**, median {statistics.median(v):.0f} ms over {len(v)} "
+                f"drags of 25 moves ({statistics.median(redraws):.0f} changes each)",
+                "< 250 ms",
+                ok(max(v) < 250),
+            )
+        )
+    return out
+
+
+def table(body: list[tuple[str, ...]]) -> str:
+    lines = ["| in the browser | baseline | ours | target | |", "|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in body]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--json", type=Path, help="also write the raw timings (ms) here")
+    args = parser.parse_args()
+    started = time.monotonic()
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
+            with start_lab(Path(tmp)) as lab, sync_playwright() as playwright:
+                (lab.root_dir / NOTEBOOK).write_text(
+                    json.dumps(code_notebook(CELLS)), encoding="utf-8"
+                )
+                browser = launch(playwright)
+                try:
+                    context = browser.new_context(viewport={"width": 1400, "height": 1400})
+                    context.set_default_timeout(UI_TIMEOUT_MS)
+                    page = context.new_page()
+                    open_and_run_all(page, lab, NOTEBOOK, {})
+                    results = measure(page)
+                finally:
+                    browser.close()
+    except (LabFailed, NoBrowser) as err:
+        print(f"benchmarks/browser.py: {err}", file=sys.stderr)
+        return 2
+    header = (
+        f"Browser figures by `make bench` on {datetime.date.today():%Y-%m-%d}: JupyterLab in "
+        f"headless Chromium, {os.cpu_count()} CPUs, Python {platform.python_version()}; timed "
+        f"inside the page (keydown/click to the picture's mutation), baseline in the same run "
+        f"({time.monotonic() - started:.0f} s in all)."
+    )
+    text = f"{header}\n\n{table(rows(results))}\n"
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if args.readme:
+        readme = ROOT / "README.md"
+        content = readme.read_text(encoding="utf-8")
+        if START not in content or END not in content:
+            print(f"README.md: no {START} ... {END} markers to write between", file=sys.stderr)
+            return 2
+        head, _, rest = content.partition(START)
+        _, _, tail = rest.partition(END)
+        readme.write_text(f"{head}{START}\n{text}{END}{tail}", encoding="utf-8")
+        print("wrote README.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,342 @@
+"""Explorers for "Going deeper": draw a name one character at a time (04), watch the net train (07).
+
+Each explorer is a box of ipywidgets whose pictures are small SVG strings in `HTML` widgets, built
+in the kernel from the 27x27 tables only: an update is O(V^2) arithmetic and a few kB of text, so
+a button press is answered at the speed of the screen (`make bench` measures it in the page).
+`StaticBox` is the box they (and the smoothing slider of 05) are shown in: its display bundle
+also carries a one-line `text/plain` and, if it has one, an `image/png` picture, which static
+views (GitHub, nbviewer, an HTML export) show while JupyterLab shows the live widget.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets  # type: ignore[import-untyped]
+import torch
+
+from helpers import bigram
+
+SEED = 2147483647  # the lesson's seed
+LEARNING_RATES: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0)
+
+
+class StaticBox(widgets.VBox):
+    """A `VBox` whose display also carries a short text and an optional PNG for static views."""
+
+    def __init__(
+        self,
+        children: list[widgets.Widget],
+        summary: str | Callable[[], str],
+        picture: Callable[[], bytes] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(children, **kwargs)
+        self._summary = summary
+        self._picture = picture
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        """The widget view, a one-line `text/plain`, and `image/png` of the current picture."""
+        data: dict[str, Any] = super()._repr_mimebundle_(**kwargs)
+        data["text/plain"] = self._summary if isinstance(self._summary, str) else self._summary()
+        if self._picture is not None:
+            data["image/png"] = base64.b64encode(self._picture()).decode("ascii")
+        return data
+
+
+def _fmt(x: float) -> str:
+    """A coordinate for SVG: two decimals are more than a screen can show."""
+    return f"{x:.2f}"
+
+
+def row_bars_svg(
+    row: list[float], itos: dict[int, str], chosen: int | None = None, context: str = "."
+) -> str:
+    """The probabilities of one row of `P` as an SVG bar chart, the drawn bar marked."""
+    V = len(row)
+    width, height, base, top = 22 * V + 10, 190, 160, 30
+    scale = (base - top) / max(max(row), 1e-12)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'class="bars" data-context="{html.escape(context)}">',
+        f'<text x="5" y="16" font-size="13">P(next character | {html.escape(repr(context))})'
+        + (f", drawn: {html.escape(repr(itos[chosen]))}" if chosen is not None else "")
+        + "</text>",
+    ]
+    for i, p in enumerate(row):
+        ch = html.escape(itos[i])
+        h = p * scale
+        mark = i == chosen
+        parts.append(
+            f'<rect class="bar{" chosen" if mark else ""}" data-ch="{ch}" data-p="{p:.6f}" '
+            f'x="{5 + 22 * i}" y="{_fmt(base - h)}" width="18" height="{_fmt(h)}" '
+            f'fill="{"#d95f02" if mark else "#4c78a8"}"><title>{ch}: {p:.4f}</title></rect>'
+        )
+        weight = ' font-weight="bold"' if mark else ""
+        parts.append(
+            f'<text x="{14 + 22 * i}" y="{base + 16}" font-size="13" text-anchor="middle"'
+            f"{weight}>{ch}</text>"
+        )
+    if chosen is not None:
+        x = 14 + 22 * chosen
+        y = base - row[chosen] * scale - 4
+        parts.append(f'<text x="{x}" y="{_fmt(y)}" font-size="11" text-anchor="middle">▼</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def sampling_explorer(P: torch.Tensor, itos: dict[int, str], seed: int = SEED) -> StaticBox:
+    """Draw names one character at a time with the lesson's loop, seeing each row of `P`.
+
+    Defined for 04_sampling (Going deeper). children: [0] the buttons "next character" and
+    "new name" with the seed box, [1] the name so far (`Label`), [2] the probability of the last
+    choice (`Label`), [3] the row drawn from as bars (`HTML`). Every press of "next character"
+    is one `torch.multinomial(P[ix], num_samples=1, replacement=True, generator=g)`; after the
+    end marker the next press starts the next name from the same generator, so from the lesson's
+    seed the names come out as the lesson's loop (and `bigram.sample_name`) draws them. "new
+    name" abandons the name being drawn; a new seed starts over.
+    """
+    V = P.shape[1]
+    if P.shape[0] != V:
+        raise ValueError(f"P must be square (a bigram table), got shape {tuple(P.shape)}")
+    sentinel = itos[0]
+    next_button = widgets.Button(description="next character")
+    next_button.add_class("next-char")
+    new_button = widgets.Button(description="new name")
+    new_button.add_class("new-name")
+    seed_box = widgets.IntText(value=seed, description="seed")
+    seed_box.add_class("seed-box")
+    name_label = widgets.Label()
+    name_label.add_class("name-so-far")
+    choice_label = widgets.Label()
+    choice_label.add_class("choice")
+    bars = widgets.HTML()
+    bars.add_class("row-bars")
+
+    g = torch.Generator().manual_seed(seed)
+    out: list[str] = []
+    state = {"ix": 0, "done": False}
+
+    def show(chosen: int | None, context: int) -> None:
+        """Redraw the texts and the bars of row `context`."""
+        word = "".join(out)
+        if state["done"]:
+            name_label.value = f"finished name: {word!r}"
+        else:
+            name_label.value = f"name so far: {word!r}"
+        if chosen is None:
+            choice_label.value = f"press 'next character' to draw from row {itos[context]!r}"
+        else:
+            p = P[context, chosen].item()
+            choice_label.value = (
+                f"drew {itos[chosen]!r} after {itos[context]!r} with probability {p:.4f}"
+            )
+        row = P[context].tolist()
+        bars.value = row_bars_svg(row, itos, chosen, itos[context])
+
+    def start_name() -> None:
+        out.clear()
+        state["ix"], state["done"] = 0, False
+
+    def next_char(_: object = None) -> None:
+        if state["done"]:
+            start_name()
+        context = state["ix"]
+        p = P[context]
+        ix = int(torch.multinomial(p, num_samples=1, replacement=True, generator=g).item())
+        if ix == 0:
+            state["done"] = True
+        else:
+            out.append(itos[ix])
+        state["ix"] = ix
+        show(ix, context)
+
+    def new_name(_: object = None) -> None:
+        start_name()
+        show(None, 0)
+
+    def reseed(change: dict) -> None:
+        try:
+            g.manual_seed(int(change["new"]))
+        except (RuntimeError, ValueError):  # outside torch's seed range: keep the generator
+            choice_label.value = f"seed {change['new']} is out of range; the seed is unchanged"
+            return
+        new_name()
+
+    next_button.on_click(next_char)
+    new_button.on_click(new_name)
+    seed_box.observe(reseed, names="value")
+    new_name()
+    return StaticBox(
+        [
+            widgets.HBox([next_button, new_button, seed_box]),
+            name_label,
+            choice_label,
+            bars,
+        ],
+        summary=(
+            f"sampling explorer: draws names from P one character at a time "
+            f"(seed {seed}, end marker {sentinel!r}); run the notebook to use it"
+        ),
+    )
+
+
+def heatmap_svg(T: torch.Tensor, itos: dict[int, str], title: str, css: str) -> str:
+    """A V x V table of probabilities as SVG squares, darker = more probable."""
+    V = T.shape[0]
+    cell, left, top = 9, 14, 30
+    size = left + cell * V + 4
+    rows = T.tolist()
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{top + cell * V + 4}" '
+        f'class="{css}">',
+        f'<text x="{left}" y="14" font-size="13">{html.escape(title)}</text>',
+        f'<text x="{left}" y="26" font-size="9">next character →</text>',
+    ]
+    for i, row in enumerate(rows):
+        parts.append(
+            f'<text x="{left - 3}" y="{top + cell * i + 8}" font-size="8" '
+            f'text-anchor="end">{html.escape(itos[i])}</text>'
+        )
+        for j, p in enumerate(row):
+            # sqrt: most cells are tiny; the square root keeps them visible next to the largest.
+            shade = math.sqrt(max(p, 0.0))
+            parts.append(
+                f'<rect x="{left + cell * j}" y="{top + cell * i}" width="{cell}" '
+                f'height="{cell}" fill="#08306b" fill-opacity="{shade:.3f}" data-p="{p:.6f}">'
+                f"<title>{html.escape(itos[i] + itos[j])}: {p:.4f}</title></rect>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def loss_curve_svg(losses: list[float], bound: float, ceiling: float) -> str:
+    """The loss after each step so far as an SVG line, the count model's loss dashed."""
+    width, height, left, right, top, bottom = 330, 250, 48, 10, 24, 30
+    steps = len(losses) - 1
+    x_max = max(steps, 10)
+    hi = max(max(losses), ceiling)
+    lo = bound - 0.05 * (hi - bound)
+
+    def x(k: float) -> float:
+        return left + (width - left - right) * k / x_max
+
+    def y(v: float) -> float:
+        return top + (height - top - bottom) * (hi - v) / (hi - lo)
+
+    stride = max(1, len(losses) // 600)  # at most ~600 points: the screen has fewer pixels
+    kept = list(range(0, len(losses), stride))
+    if kept[-1] != steps:
+        kept.append(steps)
+    points = " ".join(f"{_fmt(x(k))},{_fmt(y(losses[k]))}" for k in kept)
+    return "".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'class="loss-curve" data-steps="{steps}" data-loss="{losses[-1]:.6f}">',
+            f'<text x="{left}" y="14" font-size="13">training loss after each step</text>',
+            f'<line x1="{left}" x2="{width - right}" y1="{_fmt(y(bound))}" '
+            f'y2="{_fmt(y(bound))}" stroke="#1b9e77" stroke-dasharray="5,4"/>',
+            f'<text x="{width - right}" y="{_fmt(y(bound) - 4)}" font-size="10" '
+            f'text-anchor="end" fill="#1b9e77">count model {bound:.4f}</text>',
+            f'<line x1="{left}" x2="{left}" y1="{top}" y2="{height - bottom}" stroke="#888"/>',
+            f'<line x1="{left}" x2="{width - right}" y1="{height - bottom}" '
+            f'y2="{height - bottom}" stroke="#888"/>',
+            f'<text x="{left - 4}" y="{_fmt(y(hi) + 4)}" font-size="10" '
+            f'text-anchor="end">{hi:.2f}</text>',
+            f'<text x="{left - 4}" y="{_fmt(y(lo) + 4)}" font-size="10" '
+            f'text-anchor="end">{lo:.2f}</text>',
+            f'<text x="{left}" y="{height - bottom + 14}" font-size="10">0</text>',
+            f'<text x="{width - right}" y="{height - bottom + 14}" font-size="10" '
+            f'text-anchor="end">{x_max} steps</text>',
+            f'<polyline points="{points}" fill="none" stroke="#4c78a8" stroke-width="2"/>',
+            f'<circle cx="{_fmt(x(steps))}" cy="{_fmt(y(losses[-1]))}" r="3" fill="#4c78a8"/>',
+            "</svg>",
+        ]
+    )
+
+
+def training_explorer(
+    N: torch.Tensor, itos: dict[int, str], lr: float = 50.0, l2: float = 0.0
+) -> StaticBox:
+    """Train the one-layer net from W = 0 by buttons and watch softmax(W) become P.
+
+    Defined for 07_matches_counts (Going deeper). children: [0] the buttons "1 step",
+    "10 steps", "100 steps" with the learning-rate slider, [1] the loss (`Label`), [2] the
+    largest |softmax(W) - P| (`Label`), [3] the pictures (`HBox` of `HTML`: the loss curve,
+    softmax(W), P). Each step is plain gradient descent with `bigram.count_loss_and_grad`:
+    the one-hot net's full-batch gradient, computed from the counts in O(V^2). It keeps up
+    with the screen when torch runs on one thread (`torch.set_num_threads(1)` in the notebook;
+    on two threads a busy machine made 10 steps take p90 164 ms instead of 2 ms); it never
+    changes torch's thread count itself.
+    """
+    V = N.shape[1]
+    if lr not in LEARNING_RATES:
+        raise ValueError(f"lr must be one of {LEARNING_RATES}, got {lr}")
+    P = bigram.probabilities(N, 0.0, dtype=torch.float64)  # the count model (05, alpha = 0)
+    bound = bigram.average_nll(N, 0.0)
+    W = bigram.init_weights(V, V).detach()  # zeros: the uniform model, loss ln V
+    loss, grad = bigram.count_loss_and_grad(W, N, l2)
+    losses = [loss]
+
+    buttons = []
+    for k in (1, 10, 100):
+        button = widgets.Button(description=f"{k} step{'s' if k > 1 else ''}")
+        button.add_class(f"train-{k}")
+        buttons.append((k, button))
+    rate = widgets.SelectionSlider(
+        options=[(f"{r:g}", r) for r in LEARNING_RATES],
+        value=lr,
+        description="learning rate",
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="420px"),
+    )
+    rate.add_class("learning-rate")
+    loss_label = widgets.Label()
+    loss_label.add_class("train-loss")
+    diff_label = widgets.Label()
+    diff_label.add_class("train-diff")
+    curve = widgets.HTML()
+    curve.add_class("train-curve")
+    net_map = widgets.HTML()
+    net_map.add_class("net-table")
+    count_map = widgets.HTML(heatmap_svg(P, itos, "P (counts, α = 0)", "count-table"))
+
+    def show() -> None:
+        steps = len(losses) - 1
+        loss_label.value = (
+            f"after {steps} step{'' if steps == 1 else 's'}: loss {losses[-1]:.4f} nats "
+            f"(count model {bound:.4f}, gap {losses[-1] - bound:.4f})"
+        )
+        Q = bigram.net_probabilities(W)
+        diff = (Q.to(torch.float64) - P).abs().max().item()
+        diff_label.value = f"largest |softmax(W) - P| = {diff:.4f}"
+        curve.value = loss_curve_svg(losses, bound, math.log(V))
+        net_map.value = heatmap_svg(Q, itos, "softmax(W) (the net)", "net-heatmap")
+
+    def train(steps: int) -> None:
+        nonlocal grad
+        for _ in range(steps):
+            W.sub_(rate.value * grad)
+            loss, grad = bigram.count_loss_and_grad(W, N, l2)
+            losses.append(loss)
+        show()
+
+    for k, button in buttons:
+        button.on_click(lambda _, k=k: train(k))
+    show()
+    return StaticBox(
+        [
+            widgets.HBox([button for _, button in buttons] + [rate]),
+            loss_label,
+            diff_label,
+            widgets.HBox([curve, net_map, count_map]),
+        ],
+        summary=(
+            f"training explorer: gradient descent on the bigram net from W = 0 "
+            f"(count model's loss {bound:.4f}); run the notebook to use it"
+        ),
+    )
