@@ -52,8 +52,9 @@ notebooks: setup data  ## nbval on the notebooks only
 browser: setup data  ## the JupyterLab + Chromium tests only
 	@$(WITH_BROWSER) $(CPU_ONLY) $(BIN)/python -m pytest tests -m browser
 
-bench: setup data  ## benchmarks: ours against the lesson's way, as ratios
+bench: setup data  ## benchmarks: ours against the lesson's way, as ratios; explorers timed in the page
 	$(BIN)/python benchmarks/run.py
+	@$(WITH_BROWSER) $(BIN)/python benchmarks/browser.py
 
 nav: setup  ## regenerate the navigation cells, the index notebook and the README table
 	$(BIN)/python tools/nav.py
