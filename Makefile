@@ -30,7 +30,8 @@ data: $(STAMP)  ## put a verified data/names.txt in place (offline: MAKEMORE_NAM
 	@$(BIN)/python -m helpers.data
 
 lab: setup data  ## open JupyterLab at notebooks/00_index.ipynb (workbook/ beside it; prints the URL)
-	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) notebooks/00_index.ipynb
+	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) --ServerApp.root_dir=. \
+		--LabApp.default_url=/lab/tree/notebooks/00_index.ipynb
 
 lint: setup  ## ruff over the code and the notebooks, mypy over the code
 	$(BIN)/ruff check helpers tests tools benchmarks notebooks
