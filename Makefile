@@ -9,8 +9,8 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 LOCK := requirements-lock.txt
 # The notebooks are CPU by design: hide any GPU so a CUDA machine computes exactly what CI does.
 CPU_ONLY := CUDA_VISIBLE_DEVICES=
-# The browser tests' Chromium: found or installed by tools/browser.py, passed on by path.
-WITH_BROWSER = chrome=$$($(BIN)/python tools/browser.py) && MAKEMORE_CHROMIUM=$$chrome
+# The browser tests' Chromium: found or installed by tools/chromium.py, passed on by path.
+WITH_BROWSER = chrome=$$($(BIN)/python tools/chromium.py) && MAKEMORE_CHROMIUM=$$chrome
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 \
 	--nbval-sanitize-with tests/nbval-sanitize.cfg
 

@@ -1,6 +1,6 @@
 """Find a Chromium for the browser tests, or install one; print its path.
 
-    python tools/browser.py    # prints e.g. /usr/bin/chromium (messages go to stderr)
+    python tools/chromium.py    # prints e.g. /usr/bin/chromium (messages go to stderr)
 
 `make test` runs this before pytest and passes the path on as MAKEMORE_CHROMIUM. In order:
 1. MAKEMORE_CHROMIUM, if it names a program;
