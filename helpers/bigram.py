@@ -114,13 +114,18 @@ def count_matrix_loop(words: list[str], stoi: dict[str, int]) -> torch.Tensor:
     return N
 
 
+def _check_n(n: int) -> None:
+    """An n-gram needs at least one character of context."""
+    if n < 2:
+        raise ValueError(f"n must be at least 2, got {n}")
+
+
 def training_pairs_loop(
     words: list[str], stoi: dict[str, int], n: int = 2
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The lesson's loop building `(xs, ys)` one example at a time. Defined in 06_neural_net."""
-    if n < 2:
-        raise ValueError(f"n must be at least 2, got {n}")
     V = len(stoi)
+    _check_n(n)
     xs, ys = [], []
     for w in words:
         ixs = [0] * (n - 1) + [stoi[ch] for ch in w] + [0]
@@ -138,9 +143,8 @@ def training_pairs(
     words: list[str], stoi: dict[str, int], n: int = 2
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """`(xs, ys)` by tensor indexing, no loop per example. Defined in 06_neural_net."""
-    if n < 2:
-        raise ValueError(f"n must be at least 2, got {n}")
     V = len(stoi)
+    _check_n(n)
     sentinel = next(s for s, i in stoi.items() if i == 0)
     pad = sentinel * (n - 1)  # each word gets n-1 sentinels in front and one behind
     ix = torch.tensor(encode("".join(pad + w + sentinel for w in words), stoi), dtype=torch.long)

@@ -104,18 +104,12 @@ def sampling_explorer(P: torch.Tensor, itos: dict[int, str], seed: int = SEED) -
     if P.shape[0] != V:
         raise ValueError(f"P must be square (a bigram table), got shape {tuple(P.shape)}")
     sentinel = itos[0]
-    next_button = widgets.Button(description="next character")
-    next_button.add_class("next-char")
-    new_button = widgets.Button(description="new name")
-    new_button.add_class("new-name")
-    seed_box = widgets.IntText(value=seed, description="seed")
-    seed_box.add_class("seed-box")
-    name_label = widgets.Label()
-    name_label.add_class("name-so-far")
-    choice_label = widgets.Label()
-    choice_label.add_class("choice")
-    bars = widgets.HTML()
-    bars.add_class("row-bars")
+    next_button = widgets.Button(description="next character").add_class("next-char")
+    new_button = widgets.Button(description="new name").add_class("new-name")
+    seed_box = widgets.IntText(value=seed, description="seed").add_class("seed-box")
+    name_label = widgets.Label().add_class("name-so-far")
+    choice_label = widgets.Label().add_class("choice")
+    bars = widgets.HTML().add_class("row-bars")
 
     g = torch.Generator().manual_seed(seed)
     out: list[str] = []
@@ -295,14 +289,10 @@ def training_explorer(
         layout=widgets.Layout(width="420px"),
     )
     rate.add_class("learning-rate")
-    loss_label = widgets.Label()
-    loss_label.add_class("train-loss")
-    diff_label = widgets.Label()
-    diff_label.add_class("train-diff")
-    curve = widgets.HTML()
-    curve.add_class("train-curve")
-    net_map = widgets.HTML()
-    net_map.add_class("net-table")
+    loss_label = widgets.Label().add_class("train-loss")
+    diff_label = widgets.Label().add_class("train-diff")
+    curve = widgets.HTML().add_class("train-curve")
+    net_map = widgets.HTML().add_class("net-table")
     count_map = widgets.HTML(heatmap_svg(P, itos, "P (counts, α = 0)", "count-table"))
 
     def show() -> None:
