@@ -130,6 +130,16 @@ def get(ns: dict[str, Any], name: str) -> Any:
     return value
 
 
+def shown(ns: dict[str, Any]) -> Any:
+    """The value the cell above shows under it (IPython's `_`), or Missing if it shows none."""
+    value = ns.get("_", "")
+    if value is Ellipsis:
+        raise Missing("the cell above still shows `...`: write your expression in it and run it.")
+    if isinstance(value, str) and value == "":
+        raise Missing("the cell above shows no value yet: write your expression in it and run it.")
+    return value
+
+
 # --- references, from the data file with plain Python --------------------------------------------
 
 
@@ -190,36 +200,9 @@ def ref_loss_and_grad(W: torch.Tensor) -> tuple[float, torch.Tensor]:
     return loss.item(), W.grad
 
 
-def ref_descent(W0: torch.Tensor, lr: float, steps: int, mode: str = "right") -> list[float]:
-    """Losses of `steps` full-batch steps from W0: mode 'right', 'no_reset' or 'wrong_sign'."""
-    W, acc, losses = W0.detach().double().clone(), torch.zeros((V, V), dtype=torch.float64), []
-    for _ in range(steps):
-        loss, grad = ref_loss_and_grad(W)
-        losses.append(loss)
-        acc = acc + grad if mode == "no_reset" else grad
-        W = W + lr * acc if mode == "wrong_sign" else W - lr * acc
-    return losses
-
-
 def seeded_W(rows: int = V) -> torch.Tensor:
     """torch.randn((rows, 27)) from a generator seeded as in the lesson."""
     return torch.randn((rows, V), generator=torch.Generator().manual_seed(SEED))
-
-
-def ref_samples(P: torch.Tensor, count: int) -> list[str]:
-    """The lesson's sampling loop with the lesson's seed, on rows of P."""
-    itos = {i: ch for ch, i in ref_ix().items()}
-    g = torch.Generator().manual_seed(SEED)
-    names = []
-    for _ in range(count):
-        out, ix = [], 0
-        while True:
-            ix = int(torch.multinomial(P[ix], 1, replacement=True, generator=g).item())
-            out.append(itos[ix])
-            if ix == 0:
-                break
-        names.append("".join(out))
-    return names
 
 
 def _tensor(value: Any, name: str) -> torch.Tensor:
@@ -287,6 +270,113 @@ def _rows_or_columns(P: torch.Tensor, name: str) -> None:
         raise Wrong(f"the rows of `{name}` do not sum to 1: divide each row by its own sum.")
 
 
+# --- the lesson's loops, recomputed here ---------------------------------------------------------
+
+
+@functools.cache
+def ref_training(
+    steps: int, mode: str = "right", l2: float = 0.01
+) -> tuple[list[float], torch.Tensor]:
+    """The lesson's full-batch loop (lr 50, loss + l2 * (W**2).mean()) from the seeded W, in float64
+    on the 27x27 counts (the one-hot average regrouped per pair of characters): its losses and
+    the final W. mode 'no_reset' lets the gradients pile up, 'wrong_sign' steps uphill."""
+    N = ref_N().double()
+    W = seeded_W().double().requires_grad_()
+    acc = torch.zeros_like(W)
+    losses: list[float] = []
+    for _ in range(steps):
+        loss = -(N * torch.log_softmax(W, dim=1)).sum() / N.sum() + l2 * (W**2).mean()
+        W.grad = None
+        loss.backward()
+        assert W.grad is not None
+        acc = acc + W.grad if mode == "no_reset" else W.grad
+        with torch.no_grad():
+            W += 50 * acc if mode == "wrong_sign" else -50 * acc
+        losses.append(loss.item())
+    return losses, W.detach()
+
+
+def fresh_state() -> torch.Tensor:
+    """The state of a generator just seeded with the lesson's seed."""
+    return torch.Generator().manual_seed(SEED).get_state()
+
+
+def ref_sampling(
+    row: Callable[[int], torch.Tensor], count: int = 5
+) -> tuple[list[str], torch.Tensor]:
+    """The lesson's sampling loop on the rows `row(ix)`, with a generator seeded 2147483647:
+    the names (each ending in '.') and the generator's state after them."""
+    itos = {i: ch for ch, i in ref_ix().items()}
+    g = torch.Generator().manual_seed(SEED)
+    names = []
+    for _ in range(count):
+        out, ix = [], 0
+        while True:
+            p = row(ix)
+            ix = int(torch.multinomial(p, num_samples=1, replacement=True, generator=g).item())
+            out.append(itos[ix])
+            if ix == 0:
+                break
+        names.append("".join(out))
+    return names, g.get_state()
+
+
+def lesson_P(alpha: int = 0) -> torch.Tensor:
+    """(N + alpha) as float32, each row divided by its sum with keepdim, as the lesson writes it."""
+    P = (ref_N() + alpha).float()
+    P /= P.sum(1, keepdim=True)
+    return P
+
+
+def count_row(ix: int) -> torch.Tensor:
+    """The lesson's p = N[ix].float(); p = p / p.sum()."""
+    p = ref_N()[ix].float()
+    return p / p.sum()
+
+
+def _generator(ns: dict[str, Any]) -> torch.Generator:
+    g = get(ns, "g")
+    if not isinstance(g, torch.Generator):
+        raise Wrong("`g` should be a torch.Generator: torch.Generator().manual_seed(2147483647).")
+    return g
+
+
+def _unused(g: torch.Generator) -> None:
+    if torch.equal(g.get_state(), fresh_state()):
+        raise Wrong(
+            "g has not drawn anything: write the loop and pass generator=g to torch.multinomial "
+            "(sampling without the generator is not reproducible)."
+        )
+
+
+def _sampled(ns: dict[str, Any], names: list[str], want: list[str], state: torch.Tensor) -> str:
+    """Compare the learner's names and generator with the lesson's loop; return the ✓ text."""
+    g = _generator(ns)
+    if any(not x.endswith(".") for x in names):
+        raise Wrong(
+            "a name without its closing '.': append itos[ix] before the `if ix == 0: break`."
+        )
+    if names == want and torch.equal(g.get_state(), state):
+        return ", ".join(names)
+    _unused(g)
+    raise Wrong(
+        f"{names[-1]!r} is not the seeded name {want[-1]!r}: make g = torch.Generator()."
+        f"manual_seed(2147483647) right before the loop, draw every character with "
+        f"generator=g, and draw {len(want)} names (without the generator it is not reproducible)."
+    )
+
+
+def _last_name(ns: dict[str, Any]) -> list[str]:
+    out = get(ns, "out")
+    if not isinstance(out, list) or not all(isinstance(x, str) for x in out):
+        raise Wrong(
+            "`out` should be the list of characters of the last name, e.g. ['k', 'a', '.']."
+        )
+    if not out:
+        raise Missing("`out` is empty: write the sampling loop in the cell above and run it.")
+    return ["".join(out)]
+
+
 # === 01 · The dataset =============================================================================
 
 
@@ -308,113 +398,100 @@ def words(ns: dict[str, Any]) -> str:
     return f"len(words) = {len(w):,} names, from {w[0]!r} to {w[-1]!r}"
 
 
-@_register(
-    "01_dataset.ipynb",
-    ("shortest", "longest"),
-    "min and max over the lengths: min(len(w) for w in words).",
-)
-def shortest_longest(ns: dict[str, Any]) -> str:
-    s, lo = get(ns, "shortest"), get(ns, "longest")
-    if isinstance(s, str) or isinstance(lo, str):
-        raise Wrong("min(words) gives the alphabetically first name; take min of len(w).")
-    lengths = [len(w) for w in ref_words()]
-    if (s, lo) != (min(lengths), max(lengths)):
-        raise Wrong(f"(shortest, longest) = ({s}, {lo}); count characters per name, len(w).")
-    return f"shortest {s}, longest {lo} characters (the lesson: 2 and 15)"
+def _count(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Wrong(
+            f"the cell shows a {type(value).__name__}, not a number: its last line should be an "
+            f"expression that gives {what} (print shows a value but leaves none)."
+        )
+    return value
 
 
-@_register(
-    "01_dataset.ipynb",
-    ("duplicated",),
-    "Counter(words) counts each name; keep the names whose count is above 1.",
-)
-def duplicates(ns: dict[str, Any]) -> str:
-    d = get(ns, "duplicated")
-    want = WORDS - len(set(ref_words()))
-    if not isinstance(d, list | set | tuple):
-        raise Wrong(f"`duplicated` should be a list of names, not a {type(d).__name__}.")
-    if len(d) == len(set(ref_words())):
-        raise Wrong("that is every unique name: keep only those counted more than once.")
-    if sorted(d) != sorted(w for w, k in Counter(ref_words()).items() if k > 1):
-        raise Wrong(f"{len(d):,} names; {want:,} names appear twice. Keep count > 1.")
-    return f"{len(d):,} names appear twice (= {WORDS:,} lines - {len(set(ref_words())):,} unique)"
+@_register("01_dataset.ipynb", ("_",), "len(...) of a list is how many items it holds.")
+def n_words(ns: dict[str, Any]) -> str:
+    n = _count(shown(ns), "the number of names")
+    if n == len(set(ref_words())):
+        raise Wrong(f"{n:,} is the number of *different* names; count every line: len(words).")
+    if n == sum(len(w) for w in ref_words()):
+        raise Wrong(f"{n:,} counts characters; count the names: len(words).")
+    if n != WORDS:
+        raise Wrong(f"{n:,}; the list `words` holds {WORDS:,} names: len(words).")
+    return f"{n:,} names (the video's 32,033)"
 
 
-@_register(
-    "01_dataset.ipynb",
-    ("chars",),
-    'Join all names into one string, take its set, then sort: sorted(set("".join(words))).',
-)
-def chars(ns: dict[str, Any]) -> str:
-    c = get(ns, "chars")
-    letters = sorted(set("".join(ref_words())))
-    if isinstance(c, set):
-        raise Wrong("`chars` is a set, which has no order: wrap it in sorted(...).")
-    if list(c) != letters:
-        if sorted(c) == letters:
-            raise Wrong("the right characters in the wrong order: sort them.")
-        raise Wrong(f"{len(c)} characters; the names use {len(letters)}: a set of every character.")
-    return f"{len(c)} characters: {''.join(c)}"
+def _length(ns: dict[str, Any], fn: Callable[..., int], word: str) -> str:
+    value = shown(ns)
+    if isinstance(value, str):
+        raise Wrong(
+            f"{value!r} is the alphabetically {word} name: {fn.__name__}(words) compares the "
+            f"names themselves. Take {fn.__name__} of the lengths, len(w) for w in words."
+        )
+    n = _count(value, f"the {word} length")
+    want = fn(len(w) for w in ref_words())
+    if n != want:
+        raise Wrong(f"{n}; the {word} name has {want} characters: {fn.__name__} of len(w).")
+    example = next(w for w in ref_words() if len(w) == want)
+    return f"{n} characters (the video's {want}), e.g. {example!r}"
 
 
-@_register(
-    "01_dataset.ipynb",
-    ("stats",),
-    "Five numbers: len(words), len(set(words)), shortest, longest, len(chars).",
-)
-def stats(ns: dict[str, Any]) -> str:
-    s = get(ns, "stats")
-    w = ref_words()
-    want = {
-        "words": len(w),
-        "unique": len(set(w)),
-        "min_len": min(map(len, w)),
-        "max_len": max(map(len, w)),
-        "chars": len(set("".join(w))),
-    }
-    if not isinstance(s, dict) or set(s) != set(want):
-        raise Wrong(f"`stats` should be a dict with the keys {', '.join(want)}.")
-    if s["unique"] == len(w):
-        raise Wrong("unique = every line: some names repeat; count len(set(words)).")
-    bad = [k for k in want if s[k] != want[k]]
-    if bad:
-        raise Wrong(f"wrong value for {', '.join(bad)}.")
-    return f"{s['words']:,} words, {s['unique']:,} unique, lengths 2-15, {s['chars']} characters"
+@_register("01_dataset.ipynb", ("_",), "min(...) of the lengths: min(len(w) for w in words).")
+def shortest(ns: dict[str, Any]) -> str:
+    return _length(ns, min, "shortest")
+
+
+@_register("01_dataset.ipynb", ("_",), "max(...) of the lengths: max(len(w) for w in words).")
+def longest(ns: dict[str, Any]) -> str:
+    return _length(ns, max, "longest")
 
 
 # === 02 · Bigrams in a dictionary ================================================================
 
 
-def _pair_mistakes(got: list, start: str, end: str, word: str = "emma") -> None:
-    """Recognise the start or end token forgotten, or no tokens at all."""
-    if got and got[-1] == (word[-2], word[-1]) and got[0][0] == start:
+@_register(
+    "02_bigram_dict.ipynb",
+    ("ch1", "ch2"),
+    "zip(w, w[1:]) pairs each character with the next one: for ch1, ch2 in zip(w, w[1:]):",
+)
+def zip_pairs(ns: dict[str, Any]) -> str:
+    a, b = get(ns, "ch1"), get(ns, "ch2")
+    w = get(ns, "w")
+    if not isinstance(w, str) or len(w) < 2:
+        raise Wrong("`w` should be the word of the loop, words[0] ('emma').")
+    if (a, b) == (w[-1], w[-1]):
+        raise Wrong(f"the last pair is {a}{b}: zip(w, w) pairs a character with itself; use w[1:].")
+    if (a, b) == (w[-1], w[-2]):
+        raise Wrong(f"the last pair is {a}{b}, reversed: zip(w, w[1:]), first w, then w[1:].")
+    if (a, b) != (w[-2], w[-1]):
         raise Wrong(
-            f"no pair ends with {end}: the end token is forgotten; add [{end!r}] at the end."
+            f"the loop's last pair is ({a!r}, {b!r}); for {w!r} it is {w[-2]!r}, {w[-1]!r}."
         )
-    if got and got[0] == (word[0], word[1]):
-        raise Wrong(f"no pair starts with {start}: put [{start!r}] in front of the characters.")
+    return f"{w}: {len(w) - 1} pairs, the last {a} {b}: zip stops where w[1:] runs out"
 
 
 @_register(
     "02_bigram_dict.ipynb",
-    ("pairs",),
-    'chs = ["<S>"] + list(w) + ["<E>"], then zip(chs, chs[1:]).',
+    ("chs", "ch1", "ch2"),
+    'chs = ["<S>"] + list(w) + ["<E>"], then for ch1, ch2 in zip(chs, chs[1:]):',
 )
-def pairs(ns: dict[str, Any]) -> str:
-    got = [tuple(p) for p in get(ns, "pairs")]
-    given = ns.get("w")
-    w: str = given if isinstance(given, str) and len(given) > 1 else "emma"
-    want = [("<S>", w[0])] + list(zip(w, w[1:], strict=False)) + [(w[-1], "<E>")]
-    if got != want:
-        _pair_mistakes(got, "<S>", "<E>", w)
+def tokens(ns: dict[str, Any]) -> str:
+    chs = get(ns, "chs")
+    w = get(ns, "w")
+    if not isinstance(chs, list) or not isinstance(w, str):
+        raise Wrong('`chs` should be a list: ["<S>"] + list(w) + ["<E>"].')
+    if chs == ["<S>"] + list(w):
+        raise Wrong('no "<E>" at the end: the end token is forgotten; add + ["<E>"].')
+    if chs == list(w) + ["<E>"]:
+        raise Wrong('no "<S>" in front: the start token is forgotten; start with ["<S>"] +.')
+    if chs in (["."] + list(w) + ["."], ["<S>", w, "<E>"]):
+        raise Wrong('here the tokens are "<S>" and "<E>", and list(w) splits w into characters.')
+    if chs != ["<S>"] + list(w) + ["<E>"]:
+        raise Wrong(f'chs = {chs}; want ["<S>"] + list(w) + ["<E>"].')
+    a, b = get(ns, "ch1"), get(ns, "ch2")
+    if (a, b) != (w[-1], "<E>"):
         raise Wrong(
-            f"{got}; the word w = {w!r} gives {len(want)} pairs, from <S>{w[0]} to {w[-1]}<E>."
+            f"the last pair is ({a!r}, {b!r}); zip(chs, chs[1:]) ends with {w[-1]!r}, '<E>'."
         )
-    return f"{w} -> {len(got)} bigrams: " + " ".join(a + b for a, b in got)
-
-
-def _dict_total(b: dict) -> int:
-    return sum(v for v in b.values())
+    return f"{w}: {len(chs)} tokens, {len(chs) - 1} bigrams from <S>{w[0]} to {w[-1]}<E>"
 
 
 @_register(
@@ -432,8 +509,8 @@ def bigram_counts(ns: dict[str, Any]) -> str:
     for w in ref_words():
         chs = ["<S>"] + list(w) + ["<E>"]
         want.update(zip(chs, chs[1:], strict=False))
-    total = _dict_total(b)
-    if b and all(v == 1 for v in b.values()):
+    total = sum(b.values())
+    if all(v == 1 for v in b.values()):
         raise Wrong("every count is 1: add to the count, b.get(pair, 0) + 1, don't overwrite it.")
     if total == BIGRAMS - WORDS and not any(k[1] == "<E>" for k in b):
         raise Wrong(
@@ -443,48 +520,32 @@ def bigram_counts(ns: dict[str, Any]) -> str:
         raise Wrong(f"{total:,} bigrams, {WORDS:,} short: the start token <S> is forgotten.")
     if dict(b) != dict(want):
         raise Wrong(f"{total:,} bigrams counted; every word of `words` gives len(w) + 1 of them.")
-    return f"{len(b)} different bigrams, {total:,} in all"
-
-
-@_register("02_bigram_dict.ipynb", ("total",), "Add up the counts: sum(b.values()).")
-def total(ns: dict[str, Any]) -> str:
-    t = get(ns, "total")
-    if t == len(ref_bigrams()):
-        raise Wrong(f"total = {t}: that is how many *different* bigrams; add up their counts.")
-    if t != BIGRAMS:
-        raise Wrong(f"total = {t}; sum the values of b.")
-    return f"total = {t:,} bigrams (characters + one per word: the lesson's 228,146)"
+    return f"{len(b)} different bigrams, {total:,} in all (the lesson's 228,146)"
 
 
 @_register(
     "02_bigram_dict.ipynb",
-    ("starts", "ends"),
-    "Add up the counts of the pairs whose first token is <S> (and those whose second is <E>).",
-)
-def starts_ends(ns: dict[str, Any]) -> str:
-    s, e = get(ns, "starts"), get(ns, "ends")
-    if (s, e) != (WORDS, WORDS):
-        if s == e and s < WORDS:
-            raise Wrong(f"{s} pairs: count each pair's *count*, not one per different pair.")
-        raise Wrong(f"starts = {s}, ends = {e}; each of the {WORDS:,} words has one of each.")
-    return f"{s:,} pairs start with <S> and {e:,} end with <E>: one per word"
-
-
-@_register(
-    "02_bigram_dict.ipynb",
-    ("ranked",),
-    "sorted(b.items(), key=lambda kv: -kv[1]) puts the largest count first.",
+    ("_",),
+    "sorted(b.items(), key=lambda kv: -kv[1]) puts the largest count first; [:10] keeps ten.",
 )
 def ranked(ns: dict[str, Any]) -> str:
-    r = list(get(ns, "ranked"))
-    if not r or not isinstance(r[0], tuple) or len(r[0]) != 2:
-        raise Wrong("`ranked` should be a list of (pair, count), like b.items().")
-    if r[0][1] == min(ref_bigrams().values()):
-        raise Wrong("smallest count first: sort by -count (or reverse=True).")
-    top = max(ref_bigrams().values())
-    if r[0][1] != top:
+    r = shown(ns)
+    if not isinstance(r, list) or not r or not isinstance(r[0], tuple) or len(r[0]) != 2:
+        raise Wrong("the cell should show a list of (pair, count), like sorted(b.items(), ...).")
+    counts: Counter[tuple[str, str]] = Counter()
+    for w in ref_words():
+        chs = ["<S>"] + list(w) + ["<E>"]
+        counts.update(zip(chs, chs[1:], strict=False))
+    top = counts.most_common(10)
+    if r[0][1] == min(counts.values()):
+        raise Wrong("smallest count first: sort by -count (key=lambda kv: -kv[1]).")
+    if r[0][1] != top[0][1]:
         raise Wrong(f"first entry {r[0]}: sort by the count, kv[1], not by the pair.")
-    return f"most common: {r[0][0]} {r[0][1]:,} times (the lesson: n<E> 6763)"
+    if len(r) != 10:
+        raise Wrong(f"{len(r)} entries: keep the first ten, [:10].")
+    if [c for _, c in r] != [c for _, c in top]:
+        raise Wrong("not the ten largest counts in order: sort all of b.items() by -count.")
+    return f"most common: {r[0][0]} {r[0][1]:,} times, then {r[1][0]} {r[1][1]:,} (the video's)"
 
 
 # === 03 · The count matrix =======================================================================
@@ -492,21 +553,46 @@ def ranked(ns: dict[str, Any]) -> str:
 
 @_register(
     "03_count_matrix.ipynb",
-    ("N28",),
-    "A 28x28 int32 tensor: letters 0-25, <S> 26, <E> 27; N28[ix1, ix2] += 1 for every pair.",
+    ("a",),
+    "a = torch.zeros((3, 5), dtype=torch.int32); a[1, 3] += 1 twice; a[0, 0] = 5.",
+)
+def tensor_basics(ns: dict[str, Any]) -> str:
+    a = _tensor(get(ns, "a"), "a")
+    want = [[5, 0, 0, 0, 0], [0, 0, 0, 2, 0], [0, 0, 0, 0, 0]]
+    if tuple(a.shape) != (3, 5):
+        raise Wrong(f"shape {tuple(a.shape)}: 3 rows and 5 columns, torch.zeros((3, 5), ...).")
+    if a.dtype != torch.int32:
+        raise Wrong(f"a is {a.dtype}: counts are whole numbers, dtype=torch.int32.")
+    if a.tolist() == [[5, 0, 0, 0, 0], [0, 0, 0, 1, 0], [0, 0, 0, 0, 0]]:
+        raise Wrong("a[1, 3] is 1: add 1 twice, a[1, 3] += 1 on two lines.")
+    if a.tolist() != want:
+        raise Wrong(f"a = {a.tolist()}; want {want} (row 1, column 3 counted from 0).")
+    return "a[1, 3] = 2 and a[0, 0] = 5 in a 3x5 int32 tensor"
+
+
+@_register(
+    "03_count_matrix.ipynb",
+    ("N", "stoi"),
+    "A 28x28 int32 tensor: letters 0-25, <S> 26, <E> 27; N[ix1, ix2] += 1 for every pair.",
 )
 def N28(ns: dict[str, Any]) -> str:
-    M = _tensor(get(ns, "N28"), "N28")
+    M = _tensor(get(ns, "N"), "N")
+    stoi = get(ns, "stoi")
     if tuple(M.shape) != (28, 28):
         raise Wrong(f"shape {tuple(M.shape)}: 26 letters + <S> + <E> is 28x28.")
     total = int(M.sum())
     if total == BIGRAMS - WORDS:
         raise Wrong(f"{total:,} bigrams, {WORDS:,} short (one per word): add the end token <E>.")
     if total != BIGRAMS:
-        raise Wrong(f"N28.sum() = {total:,}; every word gives len(w) + 1 bigrams.")
+        raise Wrong(f"N.sum() = {total:,}; every word gives len(w) + 1 bigrams.")
+    where = (stoi.get("<S>"), stoi.get("<E>"), stoi.get("a")) if isinstance(stoi, dict) else ()
+    if where != (26, 27, 0):
+        raise Wrong('stoi: the letters 0-25 (enumerate(chars)), "<S>" 26, "<E>" 27.')
     if int(M[27].sum()) != 0 or int(M[:, 26].sum()) != 0:
-        raise Wrong("row 27 (<E>) and column 26 (<S>) should be empty: stoi28 <S> 26, <E> 27.")
-    return f"N28.sum() = {total:,} bigrams in a 28x28 table, row <E> and column <S> empty"
+        raise Wrong(
+            "row 27 (<E>) and column 26 (<S>) should be empty: rows by ch1, columns by ch2."
+        )
+    return f"N.sum() = {total:,} bigrams in 28x28; row <E> and column <S> empty: wasted space"
 
 
 @_register(
@@ -518,6 +604,10 @@ def stoi_itos(ns: dict[str, Any]) -> str:
     stoi, itos = get(ns, "stoi"), get(ns, "itos")
     if not isinstance(stoi, dict) or not isinstance(itos, dict):
         raise Wrong("stoi and itos should both be dicts.")
+    if "<S>" in stoi or "<E>" in stoi:
+        raise Wrong(
+            'stoi still has separate "<S>"/"<E>": the 27x27 table uses one "." for both, at 0.'
+        )
     if stoi.get("a") == 0:
         raise Wrong(
             "'a' has index 0, the sentinel's place: letters indexed from 0 collide with '.'. "
@@ -566,29 +656,18 @@ def count_matrix(ns: dict[str, Any]) -> str:
     return f"N.sum() = {total:,} bigrams in a 27x27 table; N[0, 1] = {int(N[0, 1]):,} start with a"
 
 
-@_register(
-    "03_count_matrix.ipynb",
-    ("xs", "ys", "N_fast"),
-    "xs.append(stoi[ch1]); ys.append(stoi[ch2]) for every pair; then torch.tensor(xs).",
-)
-def training_pairs(ns: dict[str, Any]) -> str:
-    xs, ys = get(ns, "xs"), get(ns, "ys")
-    if isinstance(xs, list) or isinstance(ys, list):
-        raise Wrong("xs and ys are still Python lists: make tensors, xs = torch.tensor(xs).")
-    xs, ys = _tensor(xs, "xs"), _tensor(ys, "ys")
-    if len(xs) == BIGRAMS - WORDS:
-        raise Wrong(f"{len(xs):,} pairs, {WORDS:,} short: the end '.' of each word is forgotten.")
-    if len(xs) != BIGRAMS or len(ys) != BIGRAMS:
-        raise Wrong(f"{len(xs):,} inputs, {len(ys):,} labels; want {BIGRAMS:,} of each.")
-    counts = torch.bincount(xs.long() * V + ys.long(), minlength=V * V).view(V, V)
-    if torch.equal(counts.T, ref_N()):
-        raise Wrong("xs and ys are swapped: xs holds the first character, ys the next one.")
-    if not torch.equal(counts, ref_N()):
-        raise Wrong("the pairs do not match the counts: xs gets stoi[ch1], ys gets stoi[ch2].")
-    N_fast = _tensor(get(ns, "N_fast"), "N_fast")
-    if tuple(N_fast.shape) != (V, V) or not torch.equal(N_fast.long(), ref_N()):
-        raise Wrong("N_fast: torch.bincount(xs * 27 + ys, minlength=27 * 27).view(27, 27).")
-    return f"{len(xs):,} (x, y) pairs; their bincount is N (N_fast.sum() = {int(N_fast.sum()):,})"
+@_register("03_count_matrix.ipynb", ("_",), "N[1, 2] is a 0-d tensor; .item() gives its number.")
+def item(ns: dict[str, Any]) -> str:
+    value = shown(ns)
+    want = int(ref_N()[1, 2])
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise Wrong("the cell should show two things side by side: N[1, 2], N[1, 2].item()")
+    t, x = value
+    if isinstance(x, torch.Tensor):
+        raise Wrong(f"the second is still a tensor, {x!r}: .item() turns it into a Python number.")
+    if not isinstance(t, torch.Tensor) or t.dim() != 0 or int(t) != want or x != want:
+        raise Wrong(f"({t!r}, {x!r}): 'ab' is row 1 ('a'), column 2 ('b'), counted {want} times.")
+    return f"N[1, 2] is a 0-d tensor, N[1, 2].item() the number {x}: 'ab' occurs {x} times"
 
 
 # === 04 · Sampling names =========================================================================
@@ -605,185 +684,232 @@ def first_row(ns: dict[str, Any]) -> str:
         raise Wrong(f"shape {tuple(p.shape)}: one row of N has 27 entries, N[0].")
     if _close(float(p.sum()), WORDS, 0.5):
         raise Wrong("p sums to 32,033: divide by p.sum() to make probabilities.")
-    want = ref_P(0.0)[0]
+    if not p.is_floating_point():
+        raise Wrong(f"p is {p.dtype}: integer division floors to 0; make it float first, .float().")
     if torch.allclose(p.double(), ref_N()[:, 0].double() / WORDS, atol=1e-6):
         raise Wrong("that is column 0 (how names end); row 0, N[0], is how they start.")
-    if not torch.allclose(p.double(), want, atol=1e-6):
+    if not torch.allclose(p.double(), ref_P(0.0)[0], atol=1e-6):
         raise Wrong("p should be N[0].float() / N[0].sum().")
-    return f"p sums to 1; p[a] = {float(p[1]):.4f} = 4,410 / 32,033"
+    return f"p sums to 1; p[1] (a) = {float(p[1]):.4f} = 4,410 / 32,033 (the video's 0.1377)"
 
 
 @_register(
     "04_sampling.ipynb",
-    ("p3",),
+    ("g", "ix"),
+    "g = torch.Generator().manual_seed(2147483647); "
+    "ix = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()",
+)
+def one_draw(ns: dict[str, Any]) -> str:
+    g = _generator(ns)
+    ix = get(ns, "ix")
+    if isinstance(ix, torch.Tensor):
+        raise Wrong(f"ix is a tensor, {ix!r}: .item() makes it the Python int that itos needs.")
+    _unused(g)
+    want = torch.Generator().manual_seed(SEED)
+    want_ix = int(torch.multinomial(count_row(0), 1, replacement=True, generator=want).item())
+    if ix != want_ix or not torch.equal(g.get_state(), want.get_state()):
+        raise Wrong(
+            f"ix = {ix!r}; seeded afresh, one draw from p = row 0 gives {want_ix}: seed g right "
+            f"before, and draw once with generator=g (else it is not reproducible)."
+        )
+    return f"ix = {ix}, itos[ix] = 'c' (PyTorch 2.x; the video's older PyTorch drew 'm')"
+
+
+@_register(
+    "04_sampling.ipynb",
+    ("p",),
     "g = torch.Generator().manual_seed(2147483647); torch.rand(3, generator=g), then / sum.",
 )
 def seeded_rand(ns: dict[str, Any]) -> str:
-    p3 = _tensor(get(ns, "p3"), "p3")
+    p = _tensor(get(ns, "p"), "p")
     lesson = torch.tensor([0.6064, 0.3033, 0.0903])  # printed in the lecture
-    if p3.shape != (3,):
-        raise Wrong(f"shape {tuple(p3.shape)}: three numbers, torch.rand(3, ...).")
-    if not _close(float(p3.sum()), 1.0, 1e-5):
-        raise Wrong("p3 does not sum to 1: divide by p3.sum().")
-    if not torch.allclose(p3, lesson, atol=1e-4):
+    if p.shape != (3,):
+        raise Wrong(f"shape {tuple(p.shape)}: three numbers, torch.rand(3, ...).")
+    if not _close(float(p.sum()), 1.0, 1e-5):
+        raise Wrong("p does not sum to 1: divide by p.sum().")
+    if not torch.allclose(p, lesson, atol=1e-4):
         raise Wrong(
             "not the lesson's numbers: torch.rand without generator=g uses the global random "
             "state (not reproducible). Seed g = torch.Generator().manual_seed(2147483647) and pass "
             "generator=g."
         )
-    return f"p3 = {[round(x, 4) for x in p3.tolist()]}, the lecture's numbers"
-
-
-def _sampling_mistakes(names: Any, want: list[str], name: str) -> None:
-    if not isinstance(names, list) or not all(isinstance(x, str) for x in names):
-        raise Wrong(f"`{name}` should be a list of strings.")
-    if len(names) != len(want):
-        raise Wrong(f"{len(names)} names; the cell draws {len(want)}.")
-    if any(not x.endswith(".") for x in names):
-        raise Wrong("each name should end with '.': append itos[ix] before the `if ix == 0`.")
-    if names != want:
-        raise Wrong(
-            "valid names but not the seeded ones: sampling without the generator is not "
-            "reproducible. Make g = torch.Generator().manual_seed(2147483647) right before the "
-            "loop and pass generator=g to torch.multinomial."
-        )
+    return f"p = {[round(x, 4) for x in p.tolist()]}, the video's numbers"
 
 
 @_register(
     "04_sampling.ipynb",
-    ("count_names",),
-    "Start at ix = 0; repeat: p = N[ix] normalised, ix = torch.multinomial(p, 1, True, "
-    "generator=g).item(), out.append(itos[ix]), stop at ix == 0.",
+    ("g", "out"),
+    "Before the loop: g = torch.Generator().manual_seed(2147483647). In it: p = N[ix].float(); "
+    "p = p / p.sum(); ix = torch.multinomial(p, num_samples=1, replacement=True, "
+    "generator=g).item(); out.append(itos[ix]); stop at ix == 0.",
 )
 def sampling_loop(ns: dict[str, Any]) -> str:
-    names = get(ns, "count_names")
-    _sampling_mistakes(names, ref_samples(ref_P(0.0).float(), 5), "count_names")
-    return f"5 seeded names: {', '.join(names)}"
+    _generator(ns)
+    names, state = ref_sampling(count_row)
+    last = _last_name(ns)
+    if last == [ref_sampling(lambda ix: torch.ones(V) / V)[0][-1]]:
+        raise Wrong("that is the uniform model's name: here p is row ix of N, made probabilities.")
+    _sampled(ns, last, names[-1:], state)
+    return f"5 seeded names, the last {last[0]!r} (all: {', '.join(names)})"
+
+
+@_register(
+    "04_sampling.ipynb",
+    ("g", "out"),
+    "The loop above with p = torch.ones(27) / 27.0: every character equally likely.",
+)
+def uniform_loop(ns: dict[str, Any]) -> str:
+    _generator(ns)
+    names, state = ref_sampling(lambda ix: torch.ones(V) / 27.0)
+    last = _last_name(ns)
+    if last == ref_sampling(count_row)[0][-1:]:
+        raise Wrong("that is the count model's name: the uniform p is torch.ones(27) / 27.0.")
+    _sampled(ns, last, names[-1:], state)
+    return f"5 seeded uniform names, e.g. {names[1]!r}: long, and nothing like names"
 
 
 @_register(
     "04_sampling.ipynb",
     ("P",),
-    "P = (N + 1).float(); P /= P.sum(1, keepdim=True).",
+    "P = N.float(); P /= P.sum(1, keepdim=True).",
 )
-def smoothed_P(ns: dict[str, Any]) -> str:
+def P_keepdim(ns: dict[str, Any]) -> str:
     P = _tensor(get(ns, "P"), "P")
     if tuple(P.shape) != (V, V):
         raise Wrong(f"shape {tuple(P.shape)}: P is 27x27 like N.")
     if not P.is_floating_point():
-        raise Wrong(f"P is {P.dtype}: make it float before dividing, (N + 1).float().")
+        raise Wrong(f"P is {P.dtype}: make it float before dividing, N.float().")
     _rows_or_columns(P, "P")
-    if (P == 0).any():
-        raise Wrong("P has zeros: add 1 to every count first, (N + 1), so nothing is impossible.")
-    if not torch.allclose(P.double(), ref_P(1.0), atol=1e-6):
-        raise Wrong("rows sum to 1 but the values differ: P = (N + 1) / row sums.")
-    return f"every row of P sums to 1; P[q, b] = {float(P[17, 2]):.5f} > 0 (smoothed)"
+    if torch.allclose(P.double(), ref_P(1.0), atol=1e-6):
+        raise Wrong("that is the smoothed table (N + 1); here the lesson takes N as it is.")
+    if not torch.allclose(P.double(), ref_P(0.0), atol=1e-6):
+        raise Wrong("rows sum to 1 but the values differ: P = N.float() / row sums.")
+    return "every row of P sums to 1; P.sum(1, keepdim=True) is a (27, 1) column"
 
 
 @_register(
     "04_sampling.ipynb",
-    ("names",),
-    "The loop of count_names with p = P[ix], and g seeded again right before it.",
+    ("g", "out"),
+    "The loop of the cell that sampled from N, with p = P[ix] and g seeded again right before.",
 )
 def sampling_P(ns: dict[str, Any]) -> str:
-    names = get(ns, "names")
-    _sampling_mistakes(names, ref_samples(ref_P(1.0).float(), 5), "names")
-    return f"5 seeded names from P: {', '.join(names)}"
+    _generator(ns)
+    P = lesson_P()
+    names, state = ref_sampling(lambda ix: P[ix])
+    last = _last_name(ns)
+    _sampled(ns, last, names[-1:], state)
+    return f"the same 5 names as from the rows of N (same probabilities, seed): ..., {last[0]!r}"
 
 
 # === 05 · Negative log-likelihood and smoothing ==================================================
 
 
+def _loop_nll(
+    ns: dict[str, Any], loop_words: list[str], alpha: int, tol: float
+) -> tuple[float, float, int]:
+    """The learner's (log_likelihood, nll, n), checked against the lesson's loop over
+    `loop_words` with P = (N + alpha) / row sums (plain Python over the bigrams)."""
+    nll = _number(get(ns, "nll"), "nll")
+    ll = _number(get(ns, "log_likelihood"), "log_likelihood")
+    n = get(ns, "n")
+    pairs = [(a, b) for w in loop_words for a, b in zip("." + w, w + ".", strict=True)]
+    P = ref_P(float(alpha))
+    ix = ref_ix()
+    probs = [float(P[ix[a], ix[b]]) for a, b in pairs]
+    want = sum(math.log(p) if p > 0 else -math.inf for p in probs)
+    if n == len(loop_words) and len(loop_words) > 1:
+        raise Wrong(f"n = {n:,} counts words; n counts bigrams: n += 1 inside the inner loop.")
+    if n != len(pairs):
+        raise Wrong(f"n = {n}; the loop sees {len(pairs):,} bigrams: add 1 to n for each.")
+    if math.isinf(ll) and not math.isinf(want):
+        raise Wrong(
+            "log_likelihood = -inf: some probability is 0 and log(0) = -inf. Smooth the counts "
+            "first, (N + 1), so that no bigram is impossible."
+        )
+    if _close(ll, math.exp(want), 1e-6) and want < -1:
+        raise Wrong("that is the product of the probabilities; add their logs instead.")
+    if math.isinf(want):
+        if not (math.isinf(ll) and ll < 0 and math.isinf(nll) and nll > 0):
+            raise Wrong("with a zero in P the loop should give log_likelihood = -inf, nll = inf.")
+        return ll, nll, n
+    if not _close(ll, want, tol * max(1.0, abs(want))):
+        raise Wrong(f"log_likelihood = {ll:.4f}; add up log P[ix1, ix2] over the {n:,} bigrams.")
+    if _close(nll, ll, 1e-9) and ll < 0:
+        raise Wrong(
+            f"nll = {nll:.4f} is negative: NLL needs the minus sign, nll = -log_likelihood."
+        )
+    if not _close(nll, -ll, 1e-6 * max(1.0, abs(ll))):
+        raise Wrong(f"nll = {nll:.4f}; it is -log_likelihood.")
+    return ll, nll, n
+
+
+@_register(
+    "05_nll_smoothing.ipynb",
+    ("nll", "log_likelihood", "n"),
+    "For each bigram: prob = P[ix1, ix2]; logprob = torch.log(prob); log_likelihood += logprob; "
+    "n += 1. Then nll = -log_likelihood.",
+)
+def nll_three_words(ns: dict[str, Any]) -> str:
+    ll, nll, n = _loop_nll(ns, list(ref_words()[:3]), 0, 1e-5)
+    return f"log_likelihood = {ll:.4f}, nll = {nll:.4f}, nll/n = {nll / n:.4f} (the video's)"
+
+
+@_register(
+    "05_nll_smoothing.ipynb",
+    ("nll", "log_likelihood", "n"),
+    "The loop of the three words over `words`, without the print per bigram; "
+    "the average is nll / n.",
+)
+def average_nll(ns: dict[str, Any]) -> str:
+    # a float32 running sum of 228,146 terms drifts by ~1e-5 of its size (the video's 559,891.75)
+    ll, nll, n = _loop_nll(ns, list(ref_words()), 0, 1e-4)
+    return (
+        f"nll = {nll:,.2f}, average nll/n = {nll / n:.4f} over {n:,} bigrams (the video's 2.4541)"
+    )
+
+
 @_register(
     "05_nll_smoothing.ipynb",
     ("P",),
-    "P = N.float(); P /= P.sum(1, keepdim=True)  (no smoothing this time).",
-)
-def P_counts(ns: dict[str, Any]) -> str:
-    P = _tensor(get(ns, "P"), "P")
-    if tuple(P.shape) != (V, V) or not P.is_floating_point():
-        raise Wrong("P should be a 27x27 float tensor: N.float().")
-    _rows_or_columns(P, "P")
-    if torch.allclose(P.double(), ref_P(1.0), atol=1e-6):
-        raise Wrong("that is the smoothed table (N + 1); here P is the plain counts, N.float().")
-    if not torch.allclose(P.double(), ref_P(0.0), atol=1e-6):
-        raise Wrong("P should be each row of N divided by that row's sum.")
-    return f"rows sum to 1; P[., a] = {float(P[0, 1]):.4f}; P[q, b] = 0 (never seen)"
-
-
-@_register(
-    "05_nll_smoothing.ipynb",
-    ("log_likelihood", "nll", "n"),
-    "For each bigram: logprob = torch.log(prob); log_likelihood += logprob.item(); "
-    "then nll = -log_likelihood.",
-)
-def nll_three_words(ns: dict[str, Any]) -> str:
-    ll, nll, n = get(ns, "log_likelihood"), get(ns, "nll"), get(ns, "n")
-    ll, nll = _number(ll, "log_likelihood"), _number(nll, "nll")
-    want = sum(
-        math.log(ref_P(0.0)[ref_ix()[a], ref_ix()[b]].item())
-        for w in ref_words()[:3]
-        for a, b in zip("." + w, w + ".", strict=True)
-    )
-    if n != 16:
-        raise Wrong(f"n = {n}: emma, olivia and ava have 16 bigrams; add 1 per bigram.")
-    if not _close(ll, want, 1e-3):
-        if _close(ll, math.exp(want), 1e-6):
-            raise Wrong("that is the product of the probabilities; add their logs instead.")
-        raise Wrong(f"log_likelihood = {ll:.4f}; add up log(prob) of the 16 bigrams.")
-    if _close(nll, ll, 1e-9):
-        raise Wrong(f"nll = {nll:.4f} is negative: the negative log-likelihood is -log_likelihood.")
-    if not _close(nll, -want, 1e-3):
-        raise Wrong(f"nll = {nll:.4f}; it is -log_likelihood.")
-    return f"log_likelihood = {ll:.4f}, nll = {nll:.4f} (the lesson: -38.7856)"
-
-
-@_register(
-    "05_nll_smoothing.ipynb",
-    ("nll_loop",),
-    "Loop over every bigram of every word, add up log P[ix1, ix2] and count n; "
-    "nll_loop = -log_likelihood / n.",
-)
-def average_nll(ns: dict[str, Any]) -> str:
-    value = _number(get(ns, "nll_loop"), "nll_loop")
-    want = ref_nll(0.0)
-    _nll_mistakes(value, want, BIGRAMS, "nll_loop")
-    if not _close(value, want, 2e-4):
-        raise Wrong(f"nll_loop = {value:.4f}; the average over all {BIGRAMS:,} bigrams.")
-    return f"average NLL = {value:.4f} nats over {BIGRAMS:,} bigrams (the lesson: 2.4541)"
-
-
-@_register(
-    "05_nll_smoothing.ipynb",
-    ("P1",),
-    "P1 = (N + 1).float(); P1 /= P1.sum(1, keepdim=True).",
+    "P = (N + 1).float(); P /= P.sum(1, keepdim=True).",
 )
 def smoothing(ns: dict[str, Any]) -> str:
-    P1 = _tensor(get(ns, "P1"), "P1")
-    if tuple(P1.shape) != (V, V) or not P1.is_floating_point():
-        raise Wrong("P1 should be a 27x27 float tensor: (N + 1).float().")
-    _rows_or_columns(P1, "P1")
-    if (P1 == 0).any():
-        raise Wrong("P1 still has zeros, so log(0) = -inf for 'jq': add 1 to N before dividing.")
-    if not torch.allclose(P1.double(), ref_P(1.0), atol=1e-6):
+    P = _tensor(get(ns, "P"), "P")
+    if tuple(P.shape) != (V, V) or not P.is_floating_point():
+        raise Wrong("P should be a 27x27 float tensor: (N + 1).float().")
+    _rows_or_columns(P, "P")
+    if (P == 0).any():
+        raise Wrong("P still has zeros, so log(0) = -inf for 'jq': add 1 to N before dividing.")
+    if not torch.allclose(P.double(), ref_P(1.0), atol=1e-6):
         raise Wrong("add 1 to the counts *before* normalising: (N + 1) / row sums.")
-    return f"no zeros; P1[j, q] = {float(P1[10, 17]):.5f} (jq: never seen, now possible)"
+    return f"no zeros left; P[j, q] = {float(P[10, 17]):.5f} (jq: never seen, now possible)"
 
 
 @_register(
     "05_nll_smoothing.ipynb",
-    ("nll_smoothed",),
-    "The average NLL of all bigrams of the data under P1 (as nll_loop, with P1).",
+    ("nll", "log_likelihood", "n"),
+    'The loop of the first cell with for w in ["andrejq"]:, now with the smoothed P.',
+)
+def andrejq(ns: dict[str, Any]) -> str:
+    ll, nll, n = _loop_nll(ns, ["andrejq"], 1, 1e-5)
+    return f"log_likelihood = {ll:.4f}, nll/n = {nll / n:.4f}: finite now (the video's 3.4834)"
+
+
+@_register(
+    "05_nll_smoothing.ipynb",
+    ("nll", "log_likelihood", "n"),
+    "The loop over every word once more; P is now the smoothed table.",
 )
 def smoothed_nll(ns: dict[str, Any]) -> str:
-    value = _number(get(ns, "nll_smoothed"), "nll_smoothed")
-    want = ref_nll(1.0)
-    _nll_mistakes(value, want, BIGRAMS, "nll_smoothed")
-    if _close(value, ref_nll(0.0), 5e-5):
-        raise Wrong("that is the unsmoothed NLL: use P1, the table from (N + 1).")
-    if not _close(value, want, 2e-4):
-        raise Wrong(f"nll_smoothed = {value:.4f}; average -log P1 over every bigram.")
-    return f"smoothed average NLL = {value:.4f} (the lesson: 2.4544), a little above α = 0"
+    nll = _number(get(ns, "nll"), "nll")
+    n = get(ns, "n")
+    # the averages with and without smoothing differ by 0.0006; which one is nearer?
+    if isinstance(n, int) and n == BIGRAMS:
+        mean = nll / n
+        if abs(mean - ref_nll(0.0)) < abs(mean - ref_nll(1.0)):
+            raise Wrong(f"nll/n = {mean:.4f} is the unsmoothed loss: run the smoothing cell first.")
+    ll, nll, n = _loop_nll(ns, list(ref_words()), 1, 1e-4)
+    return f"nll/n = {nll / n:.4f}, up from 2.4541: smoothing costs a little (the video's 2.4544)"
 
 
 # === 06 · The bigram model as a neural net ========================================================
@@ -791,10 +917,23 @@ def smoothed_nll(ns: dict[str, Any]) -> str:
 EMMA_X, EMMA_Y = [0, 5, 13, 13, 1], [5, 13, 13, 1, 0]
 
 
+def _emma_probs(W: torch.Tensor) -> torch.Tensor:
+    """softmax of the rows of W picked by emma's inputs (the one-hot product picks rows)."""
+    return torch.softmax(W[EMMA_X], dim=1)
+
+
+def _emma_loss_and_grad(W: torch.Tensor) -> tuple[float, torch.Tensor]:
+    W = W.detach().clone().requires_grad_()
+    loss = -_emma_probs(W)[torch.arange(5), EMMA_Y].log().mean()
+    loss.backward()
+    assert W.grad is not None
+    return loss.item(), W.grad
+
+
 @_register(
     "06_neural_net.ipynb",
     ("xs", "ys"),
-    "For the first word: xs.append(stoi[ch1]); ys.append(stoi[ch2]); then torch.tensor.",
+    "For the first word: xs.append(stoi[ch1]); ys.append(stoi[ch2]); then torch.tensor(xs).",
 )
 def pairs_emma(ns: dict[str, Any]) -> str:
     xs, ys = get(ns, "xs"), get(ns, "ys")
@@ -808,7 +947,7 @@ def pairs_emma(ns: dict[str, Any]) -> str:
     if xs.tolist() != EMMA_X or ys.tolist() != EMMA_Y:
         raise Wrong(f"xs = {xs.tolist()}; want {EMMA_X} ('.', e, m, m, a).")
     if xs.dtype != torch.int64:
-        raise Wrong(f"xs is {xs.dtype}: the indices must be integers, torch.tensor of ints.")
+        raise Wrong(f"xs is {xs.dtype}: the indices are integers, torch.tensor (lowercase).")
     return f"xs = {xs.tolist()}, ys = {ys.tolist()} (int64)"
 
 
@@ -859,18 +998,35 @@ def logits(ns: dict[str, Any]) -> str:
 )
 def softmax(ns: dict[str, Any]) -> str:
     probs = _tensor(get(ns, "probs"), "probs")
-    want = torch.softmax(seeded_W()[EMMA_X], dim=1)
     if tuple(probs.shape) != (5, V):
         raise Wrong(f"shape {tuple(probs.shape)}: one row of 27 probabilities per example.")
     if bool((probs < 0).any()):
         raise Wrong("negative probabilities: exponentiate the logits first, logits.exp().")
-    if torch.allclose(probs.sum(0), torch.ones(V)) and not torch.allclose(
-        probs.sum(1), torch.ones(5)
-    ):
-        raise Wrong("columns sum to 1: normalise each row, counts.sum(1, keepdim=True).")
-    if not torch.allclose(probs.detach(), want, atol=1e-6):
+    if not torch.allclose(probs.sum(1), torch.ones(5), atol=1e-5):
+        raise Wrong(
+            "the rows of probs do not sum to 1: counts.sum(1) without keepdims=True is a row "
+            "of 5 that cannot divide a (5, 27) table row by row. Use counts.sum(1, keepdim=True)."
+        )
+    if not torch.allclose(probs.detach(), _emma_probs(seeded_W()), atol=1e-6):
         raise Wrong("rows should be exp(logits) divided by their row sums.")
-    return f"probs (5, 27), every row sums to 1; probs[0, 5] = {float(probs[0, 5]):.4f}"
+    return f"probs (5, 27), rows sum to 1; probs[0, 0] = {float(probs[0, 0]):.4f} (the video's)"
+
+
+@_register(
+    "06_neural_net.ipynb",
+    ("nlls",),
+    "p = probs[i, y]; logp = torch.log(p); nll = -logp; nlls[i] = nll.",
+)
+def nlls_loop(ns: dict[str, Any]) -> str:
+    nlls = _tensor(get(ns, "nlls"), "nlls")
+    if tuple(nlls.shape) == (5,) and bool((nlls == 0).all()):
+        raise Missing("nlls is still all zeros: fill nlls[i] in the loop above and run it.")
+    want = -_emma_probs(seeded_W())[torch.arange(5), EMMA_Y].log()
+    if torch.allclose(nlls, -want, atol=1e-4):
+        raise Wrong("nlls are negative: the negative log-likelihood is -log p, add the minus sign.")
+    if not torch.allclose(nlls, want, atol=1e-4):
+        raise Wrong("nlls[i] should be -log probs[i, ys[i]]: the probability of the label.")
+    return f"nlls = {[round(x, 4) for x in nlls.tolist()]}, average {float(nlls.mean()):.4f}"
 
 
 @_register(
@@ -890,158 +1046,281 @@ def loss_by_indexing(ns: dict[str, Any]) -> str:
             f"loss = {value:.4f}: index with two arrays, probs[torch.arange(5), ys], to get one "
             f"probability per example (probs[:, ys] gives a 5x5 block)."
         )
-    return f"loss = {value:.4f} (the lesson: 3.7693)"
+    return f"loss = {value:.4f} (the video's 3.7693)"
+
+
+@_register(
+    "06_neural_net.ipynb",
+    ("loss", "W"),
+    "Forward pass as above; then W.grad = None and loss.backward().",
+)
+def backward(ns: dict[str, Any]) -> str:
+    value = _number(get(ns, "loss"), "loss")
+    W = _tensor(get(ns, "W"), "W")
+    want, grad = _emma_loss_and_grad(seeded_W())
+    if _close(value, -want, 1e-3):
+        raise Wrong(f"loss = {value:.4f} is negative: NLL is -log p, add the minus sign.")
+    if _close(value, 5 * want, 5e-3):
+        raise Wrong(f"loss = {value:.4f} is the sum of 5 terms; the average is asked: .mean().")
+    if not _close(value, want, 1e-4):
+        raise Wrong(f"loss = {value:.4f}; the forward pass of the five examples gives {want:.4f}.")
+    if W.grad is None:
+        raise Wrong("W.grad is None: call loss.backward() (W needs requires_grad=True).")
+    if torch.allclose(W.grad, 2 * grad, atol=1e-6):
+        raise Wrong("W.grad is twice the gradient: gradients not reset. W.grad = None first.")
+    if not torch.allclose(W.grad, grad, atol=1e-6):
+        raise Wrong("W.grad is not the gradient of this loss: backward from loss, once.")
+    return f"loss {value:.4f}; W.grad {tuple(W.grad.shape)}, nonzero only in the rows . a e m"
 
 
 @_register(
     "06_neural_net.ipynb",
     ("W",),
-    "Step against the gradient: W.data += -0.1 * W.grad (after W.grad = None and backward).",
+    "Step against the gradient: W.data += -0.1 * W.grad",
 )
 def gradient_step(ns: dict[str, Any]) -> str:
     W = _tensor(get(ns, "W"), "W").detach()
     W0 = seeded_W()
-    W0g = W0.clone().requires_grad_()
-    P = torch.softmax(torch.nn.functional.one_hot(torch.tensor(EMMA_X), V).float() @ W0g, 1)
-    (-P[torch.arange(5), torch.tensor(EMMA_Y)].log().mean()).backward()
-    g = W0g.grad
-    assert g is not None
+    _, g = _emma_loss_and_grad(W0)
     if torch.allclose(W, W0):
-        raise Wrong("W has not changed: W.data += -0.1 * W.grad.")
+        raise Missing("W has not changed yet: write the update in the cell above and run it.")
     if torch.allclose(W, W0 + 0.1 * g, atol=1e-6):
         raise Wrong(
             "the update has the wrong sign: the loss goes up. Step against it, -0.1 * W.grad."
         )
     if torch.allclose(W, W0 - 0.2 * g, atol=1e-6):
         raise Wrong(
-            "W moved twice as far: gradients not reset (W.grad = None before backward), or the "
-            "step ran twice. Re-run from the cell that makes W."
+            "W moved twice as far: the update ran twice (or gradients not reset). Run again "
+            "from the cell that makes W, then this cell once."
         )
     if not torch.allclose(W, W0 - 0.1 * g, atol=1e-6):
         raise Wrong("W is not one step of -0.1 * W.grad from the seeded W: re-run from its cell.")
-    new = -torch.softmax(W[EMMA_X], 1)[torch.arange(5), EMMA_Y].log().mean().item()
+    new = -_emma_probs(W)[torch.arange(5), EMMA_Y].log().mean().item()
     return f"one step lowered the loss: 3.7693 -> {new:.4f}"
 
 
 @_register(
     "06_neural_net.ipynb",
-    ("losses",),
-    "In each step: forward, W.grad = None, loss.backward(), W.data += -50 * W.grad.",
+    ("xs", "ys", "num"),
+    "The loop of the five examples over `words`: xs.append(ix1); ys.append(ix2); "
+    "then torch.tensor; num = xs.nelement().",
 )
-def training_loop(ns: dict[str, Any]) -> str:
-    losses = get(ns, "losses")
+def dataset(ns: dict[str, Any]) -> str:
+    xs, ys = get(ns, "xs"), get(ns, "ys")
+    if isinstance(xs, list) or isinstance(ys, list):
+        raise Wrong("xs and ys are still Python lists: make tensors, xs = torch.tensor(xs).")
+    xs, ys = _tensor(xs, "xs"), _tensor(ys, "ys")
+    num = get(ns, "num")
+    if len(xs) == BIGRAMS - WORDS:
+        raise Wrong(f"{len(xs):,} pairs, {WORDS:,} short: the end '.' of each word is forgotten.")
+    if len(xs) != BIGRAMS or len(ys) != BIGRAMS:
+        raise Wrong(f"{len(xs):,} inputs, {len(ys):,} labels; want {BIGRAMS:,} of each.")
+    counts = torch.bincount(xs.long() * V + ys.long(), minlength=V * V).view(V, V)
+    if torch.equal(counts.T, ref_N()):
+        raise Wrong("xs and ys are swapped: xs holds the first character, ys the next one.")
+    if not torch.equal(counts, ref_N()):
+        raise Wrong("the pairs do not match the counts: xs gets stoi[ch1], ys gets stoi[ch2].")
+    if num != BIGRAMS:
+        raise Wrong(f"num = {num!r}: the number of examples, xs.nelement().")
+    return f"{num:,} examples (the video's 228,146); their counts are N"
+
+
+def _losses(ns: dict[str, Any], name: str, want: int) -> list[float]:
+    losses = get(ns, name)
     if losses == []:
-        raise Missing("`losses` is empty: write the training loop in the cell above and run it.")
-    if not isinstance(losses, list) or len(losses) < 5:
-        raise Wrong("`losses` should be the list of the 100 losses (losses.append(loss.item())).")
-    got = [float(x) for x in losses[:5]]
-    right = ref_descent(seeded_W(), 50.0, 5)
-    if _close(got[0], -right[0], 1e-3):
-        raise Wrong("the loss is negative: -probs[...].log().mean() needs its minus sign.")
-    if not _close(got[0], right[0], 1e-3):
-        raise Wrong(f"first loss {got[0]:.4f}; from the seeded W it is ln-probabilities' mean.")
+        raise Missing(f"`{name}` is empty: write the training loop in the cell above and run it.")
+    if not isinstance(losses, list) or len(losses) < 2:
+        raise Wrong(
+            f"`{name}` should be the list of the {want} losses: losses.append(loss.item())."
+        )
+    return [float(x) for x in losses]
+
+
+def _training_mistakes(got: list[float]) -> None:
+    """Name the mistake whose loop gives these losses (the first five steps)."""
+    right = ref_training(5)[0]
+    plain = ref_training(5, l2=0.0)[0]
+    penalty = right[0] - plain[0]
+    if _close(got[0], -plain[0] + penalty, 1e-3) or got[0] < 0:
+        raise Wrong(f"the first loss is {got[0]:.4f}, negative: -log p needs its minus sign.")
+    if got[0] > 100:
+        raise Wrong(
+            f"the first loss is {got[0]:,.0f}: a sum over all {BIGRAMS:,} examples; the average "
+            f"is asked for, .mean()."
+        )
+    if all(_close(a, b, 1e-3) for a, b in zip(got, plain, strict=False)):
+        raise Wrong(
+            f"the losses start at {got[0]:.4f}, without the lesson's penalty: "
+            f"loss = -probs[...].log().mean() + 0.01 * (W**2).mean()."
+        )
     for mode, message in (
         ("no_reset", "gradients not reset between steps: set W.grad = None before backward()."),
         ("wrong_sign", "the update has the wrong sign: W.data += -50 * W.grad goes downhill."),
     ):
-        wrong = ref_descent(seeded_W(), 50.0, 5, mode)
-        if all(_close(a, b, 1e-3) for a, b in zip(got, wrong, strict=True)):
+        wrong = ref_training(5, mode)[0]
+        if all(_close(a, b, 1e-3 * max(1.0, abs(b))) for a, b in zip(got, wrong, strict=False)):
             raise Wrong(message)
-    if not all(_close(a, b, 1e-3) for a, b in zip(got, right, strict=True)):
-        raise Wrong(f"losses {[round(x, 4) for x in got]}: learning rate 50, full batch.")
-    return f"loss {got[0]:.4f} -> {float(losses[-1]):.4f} in {len(losses)} steps, falling"
+    if not all(_close(a, b, 1e-3) for a, b in zip(got, right, strict=False)):
+        raise Wrong(
+            f"losses {[round(x, 4) for x in got[:5]]} from the seeded W; the lesson's loop gives "
+            f"{[round(x, 4) for x in right]}: full batch, learning rate 50."
+        )
+
+
+@_register(
+    "06_neural_net.ipynb",
+    ("losses",),
+    "In each step: the forward pass, W.grad = None, loss.backward(), W.data += -50 * W.grad.",
+)
+def training_loop(ns: dict[str, Any]) -> str:
+    got = _losses(ns, "losses", 100)
+    _training_mistakes(got[:5])
+    if len(got) != 100:
+        raise Wrong(f"{len(got)} losses: the lesson takes 100 steps, for k in range(100).")
+    want = ref_training(100)[0]
+    if not _close(got[-1], want[-1], 1e-3):
+        raise Wrong(
+            f"the last loss is {got[-1]:.4f}; 100 of the lesson's steps reach {want[-1]:.4f}."
+        )
+    return f"loss {got[0]:.4f} -> {got[1]:.4f} -> ... -> {got[-1]:.4f} (the video's 3.7686, 3.3788)"
 
 
 # === 07 · The net learns the counts ==============================================================
 
 
-@_register(
-    "07_matches_counts.ipynb",
-    ("loss_and_grad",),
-    "logp = log_softmax(W, dim=1); loss = -(N * logp).sum() / N.sum(); "
-    "grad = (row sums * softmax - N) / N.sum().",
-)
-def loss_and_grad(ns: dict[str, Any]) -> str:
-    fn = get(ns, "loss_and_grad")
-    W = seeded_W().double()
-    want_loss, want_grad = ref_loss_and_grad(W)
-    out = call(fn, "loss_and_grad", W, ref_N())
-    if not isinstance(out, tuple) or len(out) != 2:
-        raise Wrong("loss_and_grad should return two things: loss, grad.")
-    loss, grad = _number(out[0], "loss"), out[1]
-    _nll_mistakes(loss, want_loss, BIGRAMS, "loss")
-    if not _close(loss, want_loss, 1e-6):
-        raise Wrong(f"loss = {loss:.6f}: -(N * log_softmax(W, dim=1)).sum() / N.sum().")
-    grad = _tensor(grad, "grad").double()
-    if torch.allclose(grad, -want_grad, atol=1e-8):
-        raise Wrong("the gradient has the wrong sign: (row sums * softmax - N) / N.sum().")
-    if not torch.allclose(grad, want_grad, atol=1e-8):
-        raise Wrong("the gradient differs from autograd's: (row sums * softmax(W) - N) / N.sum().")
-    return f"loss {loss:.4f} and its gradient agree with autograd (27x27 instead of 228,146 rows)"
+def _trained_W(ns: dict[str, Any]) -> torch.Tensor:
+    W = _tensor(get(ns, "W"), "W").detach()
+    if tuple(W.shape) != (V, V) or not torch.allclose(W.double(), ref_training(100)[1], atol=1e-2):
+        raise Wrong("W is not the trained net: run the training cell (check 'trained_net') first.")
+    return W
 
 
 @_register(
     "07_matches_counts.ipynb",
-    ("W",),
-    "W seeded; W.grad = None; loss_onehot.backward() fills W.grad.",
+    ("loss", "W"),
+    "The loop of 06: forward pass with the penalty, W.grad = None, loss.backward(), "
+    "W.data += -50 * W.grad.",
 )
-def autograd_grad(ns: dict[str, Any]) -> str:
-    W = _tensor(get(ns, "W"), "W")
-    if W.grad is None:
-        raise Missing("W.grad is None: call loss_onehot.backward() (W needs requires_grad=True).")
-    _, want = ref_loss_and_grad(W)
-    got = W.grad.double()
-    if torch.allclose(got, 2 * want, atol=1e-6):
-        raise Wrong("W.grad is twice the gradient: gradients not reset. Set W.grad = None first.")
-    if not torch.allclose(got, want, atol=1e-6):
-        raise Wrong("W.grad differs from the gradient of the average NLL of every bigram.")
-    return f"W.grad matches the counts' gradient; largest entry {got.abs().max():.2e}"
+def trained_net(ns: dict[str, Any]) -> str:
+    value = _number(get(ns, "loss"), "loss")
+    W = _tensor(get(ns, "W"), "W").detach()
+    if torch.equal(W, seeded_W()):
+        raise Wrong("W is still the random start: the update W.data += -50 * W.grad is missing.")
+    want = ref_training(100)[0][-1]
+    if not _close(value, want, 1e-3):
+        for mode, l2, message in (
+            ("no_reset", 0.01, "gradients not reset between steps: W.grad = None first."),
+            ("wrong_sign", 0.01, "the update has the wrong sign: W.data += -50 * W.grad."),
+            ("right", 0.0, "no penalty: the lesson's loss adds 0.01 * (W**2).mean()."),
+        ):
+            wrong = ref_training(100, mode, l2)[0][-1]
+            both_blown = not math.isfinite(value) and not math.isfinite(wrong)
+            if both_blown or _close(value, wrong, 1e-3 * max(1.0, abs(wrong))):
+                raise Wrong(f"loss = {value:.4f}: {message}")
+        if value < 0:
+            raise Wrong(f"the loss is {value:.4f}, negative: -log p needs its minus sign.")
+        if not math.isfinite(value) or value > ref_training(1)[0][0]:
+            raise Wrong(f"loss = {value:.4f}, above the start: the update has the wrong sign.")
+        raise Wrong(f"loss = {value:.4f}; 100 of 06's steps from the seeded W end at {want:.4f}.")
+    _trained_W(ns)
+    return f"after 100 steps loss = {value:.4f} (06's), W trained"
+
+
+def _net_row(W: torch.Tensor) -> Callable[[int], torch.Tensor]:
+    def row(ix: int) -> torch.Tensor:
+        xenc = torch.nn.functional.one_hot(torch.tensor([ix]), num_classes=V).float()
+        counts = (xenc @ W).exp()
+        return counts / counts.sum(1, keepdim=True)
+
+    return row
+
+
+def _name_list(ns: dict[str, Any], name: str) -> list[str]:
+    names = get(ns, name)
+    if not isinstance(names, list) or not all(isinstance(x, str) for x in names):
+        raise Wrong(f"`{name}` should be a list of names (strings): {name}.append(''.join(out)).")
+    if not names:
+        raise Missing(f"`{name}` is empty: write the sampling loop in the cell above and run it.")
+    return names
 
 
 @_register(
     "07_matches_counts.ipynb",
-    ("P_net",),
-    "P_net = softmax of W_net, row by row: torch.softmax(W_net, dim=1).",
+    ("g", "from_net"),
+    "Inside the loop: xenc = F.one_hot(torch.tensor([ix]), num_classes=27).float(); "
+    "logits = xenc @ W; counts = logits.exp(); p = counts / counts.sum(1, keepdim=True).",
 )
-def net_probabilities(ns: dict[str, Any]) -> str:
-    P_net = _tensor(get(ns, "P_net"), "P_net")
+def net_samples(ns: dict[str, Any]) -> str:
+    _generator(ns)
+    names = _name_list(ns, "from_net")
+    W = _trained_W(ns)
+    want, state = ref_sampling(_net_row(W))
+    if names == ref_sampling(lambda ix: lesson_P(1)[ix])[0]:
+        raise Wrong("those are the count model's names: here p comes from the net, xenc @ W.")
+    _sampled(ns, names, want, state)
+    return f"from the net: {', '.join(names)}"
+
+
+@_register(
+    "07_matches_counts.ipynb",
+    ("g", "from_counts"),
+    "The sampling loop of 04 with p = P[ix]; from_counts.append(''.join(out)).",
+)
+def count_samples(ns: dict[str, Any]) -> str:
+    _generator(ns)
+    names = _name_list(ns, "from_counts")
+    P = lesson_P(1)
+    want, state = ref_sampling(lambda ix: P[ix])
+    _sampled(ns, names, want, state)
+    same = sum(a == b for a, b in zip(names, ns.get("from_net", []), strict=False))
+    return f"from the counts: {', '.join(names)} ({same} of {len(names)} the same as the net's)"
+
+
+@_register(
+    "07_matches_counts.ipynb",
+    ("P_net", "from_table"),
+    "counts = W.exp(); P_net = counts / counts.sum(1, keepdim=True).",
+)
+def net_table(ns: dict[str, Any]) -> str:
+    P_net = _tensor(get(ns, "P_net"), "P_net").detach()
+    W = _trained_W(ns)
     if tuple(P_net.shape) != (V, V):
-        raise Wrong(f"shape {tuple(P_net.shape)}; 27x27.")
+        raise Wrong(f"shape {tuple(P_net.shape)}: one row of 27 probabilities per character.")
     _rows_or_columns(P_net, "P_net")
-    gap = float((P_net.double() - ref_P(0.0)).abs().max())
-    if gap > 5e-3:
-        raise Wrong(f"P_net differs from the counts' P by {gap:.3f}: is W_net trained (fit_fast)?")
-    return f"softmax(W_net) equals N / row sums to {gap:.4f} in every cell"
+    if not torch.allclose(P_net, torch.softmax(W, dim=1), atol=1e-6):
+        raise Wrong("P_net should be W.exp(), each row divided by its own sum.")
+    table = _name_list(ns, "from_table")
+    if table != ns.get("from_net"):
+        raise Wrong("from_table differs from from_net: the same loop and seed, with p = P_net[ix].")
+    return "sampling from P_net = softmax(W) gives from_net exactly: the net is a 27x27 table"
 
 
 @_register(
     "07_matches_counts.ipynb",
-    ("P_zero",),
-    "W_zero = torch.zeros((27, 27)); P_zero = the softmax of its rows.",
+    ("diff", "i", "j"),
+    "diff = (P_net - P).abs(); i, j = divmod(diff.argmax().item(), 27).",
 )
-def uniform_W0(ns: dict[str, Any]) -> str:
-    P_zero = _tensor(get(ns, "P_zero"), "P_zero")
-    if tuple(P_zero.shape) != (V, V) or not torch.allclose(P_zero, torch.full((V, V), 1 / V)):
-        raise Wrong("softmax of a row of zeros is 1/27 everywhere: exp(0) = 1, divided by 27.")
-    return f"W = 0 gives 1/27 = {1 / V:.4f} everywhere: the uniform model"
-
-
-@_register(
-    "07_matches_counts.ipynb",
-    ("from_counts", "from_net"),
-    "Seed g again before each list: torch.Generator().manual_seed(2147483647).",
-)
-def same_samples(ns: dict[str, Any]) -> str:
-    a, b = get(ns, "from_counts"), get(ns, "from_net")
-    if a != b:
-        raise Wrong(
-            "the two lists differ: sample both with a generator seeded the same way, right "
-            "before each list (sampling without it is not reproducible)."
-        )
-    want = [x.removesuffix(".") for x in ref_samples(ref_P(0.0).float(), len(a))]
-    if a != want:
-        raise Wrong("the names are not the seeded ones: pass generator=g, seeded 2147483647.")
-    return f"the same {len(a)} names from the counts and from the net: {', '.join(a[:4])}, ..."
+def table_gap(ns: dict[str, Any]) -> str:
+    diff = _tensor(get(ns, "diff"), "diff").detach()
+    i, j = get(ns, "i"), get(ns, "j")
+    W = _trained_W(ns)
+    want = (torch.softmax(W, dim=1) - lesson_P(1)).abs()
+    if tuple(diff.shape) != (V, V):
+        raise Wrong(f"shape {tuple(diff.shape)}: one difference per cell, 27x27.")
+    if bool((diff < 0).any()):
+        raise Wrong("diff has negative entries: take the absolute difference, .abs().")
+    if not torch.allclose(diff, want, atol=1e-6):
+        raise Wrong("diff should be (P_net - P).abs(), P the count model of the first cell.")
+    itos = {k: ch for ch, k in ref_ix().items()}
+    wi, wj = divmod(int(want.argmax()), V)
+    if (i, j) == (wj, wi):
+        raise Wrong("i and j are swapped: divmod(k, 27) gives (row, column).")
+    if (i, j) != (wi, wj):
+        raise Wrong(f"(i, j) = ({i}, {j}); the largest difference is at row {wi}, column {wj}.")
+    return (
+        f"average difference {float(diff.mean()):.4f}; largest {float(diff.max()):.4f} at "
+        f"{itos[i] + itos[j]} (row q has only 272 bigrams)"
+    )
 
 
 # === 08 · Trigrams ===============================================================================
@@ -1119,8 +1398,8 @@ def trigram_nll(ns: dict[str, Any]) -> str:
 
 @_register(
     "08_trigram.ipynb",
-    ("x1", "x2", "ys"),
-    "xs is c1 * 27 + c2: x1 = xs // 27, x2 = xs % 27.",
+    ("x1", "x2", "ys", "logits_index"),
+    "xs is c1 * 27 + c2: x1 = xs // 27, x2 = xs % 27; logits_index = W[x1] + W[V + x2].",
 )
 def trigram_inputs(ns: dict[str, Any]) -> str:
     x1, x2, ys = (_tensor(get(ns, k), k) for k in ("x1", "x2", "ys"))
@@ -1135,7 +1414,15 @@ def trigram_inputs(ns: dict[str, Any]) -> str:
         raise Wrong("x1 and x2 are swapped: the first context character is xs // 27.")
     if len(ys) != BIGRAMS or got != want:
         raise Wrong(f"first examples {got}; want {want} (..e, .em, emm, mma, ma.).")
-    return f"{len(ys):,} examples; the first: ..→e .e→m em→m mm→a ma→."
+    lg = _tensor(get(ns, "logits_index"), "logits_index")
+    W = seeded_W(2 * V)
+    if tuple(lg.shape) != (BIGRAMS, V):
+        raise Wrong(f"logits_index has shape {tuple(lg.shape)}: one row of 27 per example.")
+    if not torch.allclose(lg, W[x1] + W[V + x2], atol=1e-6):
+        raise Wrong(
+            "logits_index = W[x1] + W[V + x2]: the first half of W for c1, the second for c2."
+        )
+    return f"{len(ys):,} examples, the first: ..→e .e→m em→m mm→a ma→.; logits (228,146, 27)"
 
 
 @_register(
@@ -1188,51 +1475,59 @@ def trigram_train(ns: dict[str, Any]) -> str:
 
 MORE_HINTS = {
     "words": "words = open(path).read().splitlines()",
-    "shortest_longest": "shortest = min(len(w) for w in words); longest likewise with max.",
-    "duplicates": "counts = Counter(words); duplicated = [w for w, c in counts.items() if c > 1]",
-    "chars": 'chars = sorted(set("".join(words)))',
-    "stats": '{"words": len(words), "unique": len(set(words)), "min_len": shortest, ...}',
-    "pairs": 'chs = ["<S>"] + list(w) + ["<E>"]; pairs = list(zip(chs, chs[1:]))',
-    "bigram_counts": "Two loops: for w in words: ... for ch1, ch2 in zip(chs, chs[1:]): ...",
-    "total": "total = sum(b.values())",
-    "starts_ends": 'sum(count for (ch1, _), count in b.items() if ch1 == "<S>")',
-    "ranked": "ranked = sorted(b.items(), key=lambda kv: -kv[1])",
-    "N28": "stoi28 = {s: i for i, s in enumerate(chars)}, then add <S> and <E>; the loop of 02.",
-    "stoi_itos": "itos = {i: s for s, i in stoi.items()}",
+    "n_words": "len(words)",
+    "shortest": "min(len(w) for w in words)",
+    "longest": "max(len(w) for w in words)",
+    "zip_pairs": "for ch1, ch2 in zip(w, w[1:]):\n        print(ch1, ch2)",
+    "tokens": 'chs = ["<S>"] + list(w) + ["<E>"]; for ch1, ch2 in zip(chs, chs[1:]): ...',
+    "bigram_counts": "for w in words: chs = ...; for ch1, ch2 in zip(chs, chs[1:]): "
+    "bigram = (ch1, ch2); b[bigram] = b.get(bigram, 0) + 1",
+    "ranked": "sorted(b.items(), key=lambda kv: -kv[1])[:10]",
+    "tensor_basics": "a = torch.zeros((3, 5), dtype=torch.int32); a[1, 3] += 1; a[1, 3] += 1; "
+    "a[0, 0] = 5",
+    "N28": 'stoi = {s: i for i, s in enumerate(chars)}; stoi["<S>"] = 26; stoi["<E>"] = 27; '
+    "then the loop of 02 with N[ix1, ix2] += 1.",
+    "stoi_itos": 'stoi = {s: i + 1 for i, s in enumerate(chars)}; stoi["."] = 0; '
+    "itos = {i: s for s, i in stoi.items()}",
     "count_matrix": "Inside the loop: ix1 = stoi[ch1]; ix2 = stoi[ch2]; N[ix1, ix2] += 1",
-    "training_pairs": "N_fast = torch.bincount(xs * 27 + ys, minlength=27 * 27).view(27, 27)",
+    "item": "N[1, 2], N[1, 2].item()",
     "first_row": "p = N[0].float(); p = p / p.sum()",
-    "seeded_rand": "p3 = torch.rand(3, generator=g); p3 = p3 / p3.sum()",
-    "sampling_loop": "g = torch.Generator().manual_seed(2147483647) goes *before* the for loop.",
-    "smoothed_P": "keepdim=True keeps the row sums as a (27, 1) column, so each row is divided.",
-    "sampling_P": "The same loop as count_names, with p = P[ix]; seed g again right before it.",
-    "P_counts": "P /= P.sum(1, keepdim=True): each row by its own sum.",
-    "nll_three_words": "log_likelihood starts at 0.0 and n at 0; nll = -log_likelihood.",
-    "average_nll": "Same loop as above over all words; then nll_loop = -log_likelihood / n.",
-    "smoothing": "P1 = (N + 1).float(); P1 /= P1.sum(1, keepdim=True)",
-    "smoothed_nll": "The loop of nll_loop with P1 in place of P.",
-    "pairs_emma": "xs, ys = [], []; append in the zip loop; xs = torch.tensor(xs).",
+    "one_draw": "ix = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()",
+    "seeded_rand": "p = torch.rand(3, generator=g); p = p / p.sum()",
+    "sampling_loop": "for _ in range(5): out = []; ix = 0; while True: ... if ix == 0: break; "
+    'then print("".join(out))',
+    "uniform_loop": "p = torch.ones(27) / 27.0 in place of the row of N.",
+    "P_keepdim": "keepdim=True keeps the row sums as a (27, 1) column, so each row is divided.",
+    "sampling_P": "p = P[ix]: the rows of P already sum to 1.",
+    "nll_three_words": "log_likelihood and n start at 0; nll = -log_likelihood; print(f'{nll/n}').",
+    "average_nll": "for w in words: in place of for w in words[:3]:",
+    "smoothing": "P = (N + 1).float(); P /= P.sum(1, keepdim=True)",
+    "andrejq": 'for w in ["andrejq"]: and the loop body of the first cell.',
+    "smoothed_nll": "The cell of the average over all words, run again after the smoothing cell.",
+    "pairs_emma": "for w in words[:1]: chs = ['.'] + list(w) + ['.']; "
+    "for ch1, ch2 in zip(chs, chs[1:]): xs.append(stoi[ch1]); ys.append(stoi[ch2])",
     "one_hot_float": "F.one_hot gives int64; .float() converts it.",
     "logits": "W = torch.randn((27, 27), generator=g); logits = xenc @ W",
-    "softmax": "sum(1, keepdim=True): a (5, 1) column, one sum per row.",
+    "softmax": "counts = logits.exp(); probs = counts / counts.sum(1, keepdim=True)",
+    "nlls_loop": "p = probs[i, y]; logp = torch.log(p); nlls[i] = -logp",
     "loss_by_indexing": "loss = -probs[torch.arange(5), ys].log().mean()",
+    "backward": "W.grad = None; loss.backward()",
     "gradient_step": "W.data += -0.1 * W.grad",
-    "training_loop": "loss = -probs[torch.arange(num), ys].log().mean(); then W.grad = None, "
-    "loss.backward(), W.data += -50 * W.grad.",
-    "loss_and_grad": "Nf = N.to(W.dtype); logp = torch.log_softmax(W, dim=1); "
-    "grad = (Nf.sum(1, keepdim=True) * logp.exp() - Nf) / Nf.sum()",
-    "autograd_grad": "loss_onehot = bigram.forward_nll(W, xs, ys); W.grad = None; "
-    "loss_onehot.backward(); loss_counts, grad_counts = loss_and_grad(W.detach(), N)",
-    "net_probabilities": "P_net = bigram.net_probabilities(W_net)",
-    "uniform_W0": "P_zero = bigram.net_probabilities(W_zero)",
-    "same_samples": "g = torch.Generator().manual_seed(bigram.SEED); "
-    "from_counts = [bigram.sample_name(P_counts32, itos, g) for _ in range(20)]; same for net.",
+    "dataset": "xs = torch.tensor(xs); ys = torch.tensor(ys); num = xs.nelement()",
+    "training_loop": "loss = -probs[torch.arange(num), ys].log().mean() + 0.01 * (W**2).mean(); "
+    "losses.append(loss.item()); W.grad = None; loss.backward(); W.data += -50 * W.grad",
+    "trained_net": "The body of 06's loop without the progress bar and the prints.",
+    "net_samples": "xenc = F.one_hot(torch.tensor([ix]), num_classes=27).float(); "
+    "counts = (xenc @ W).exp(); p = counts / counts.sum(1, keepdim=True)",
+    "count_samples": "p = P[ix]; from_counts.append(''.join(out)) after each name.",
+    "net_table": "counts = W.exp(); P_net = counts / counts.sum(1, keepdim=True)",
+    "table_gap": "diff = (P_net - P).abs(); i, j = divmod(diff.argmax().item(), 27)",
     "trigrams_of": "return list(zip(chs, chs[1:], chs[2:]))",
     "trigram_counts": "Counter(t for w in words for t in trigrams_of(w)); "
     "N3 = bigram.count_matrix(words, stoi, 3)",
     "trigram_nll": "for n, N in ((2, N2), (3, N3)): for alpha in (0.0, 1.0): "
     "nll[n, alpha] = bigram.nll_from_counts(N, bigram.probabilities(N, alpha))",
-    "trigram_inputs": "x1, x2 = xs // V, xs % V",
+    "trigram_inputs": "x1, x2 = xs // V, xs % V; logits_index = W[x1] + W[V + x2]",
     "trigram_train": "with torch.no_grad(): W -= lr * W.grad; losses.append(loss.item())",
 }
 for _name, _more in MORE_HINTS.items():

@@ -98,7 +98,9 @@ def test_solutions_are_the_solution_notebooks_cells() -> None:
 
 # Measured here: on a busy 2-core machine torch's second thread made the lesson's one-hot
 # training loop (notebook 06) 3x slower (35 s against 9 s). One thread changes no check.
-ONE_THREAD = "import torch\n\ntorch.set_num_threads(1)"
+# Figures are made but not rendered to PNG (the agg backend): nbval draws them in the solution
+# notebooks; here that saved ~2 s (notebook 03's 27x27 heatmap with 1,458 labels).
+ONE_THREAD = "import torch\n\ntorch.set_num_threads(1)\n%matplotlib agg"
 RESET = "%reset -f"
 
 
@@ -203,19 +205,32 @@ def _line(name: str, **ns) -> str:
 
 def test_right_answers_pass(lesson) -> None:
     N = lesson["N"]
-    P = (N + 1).float()
+    P = N.float()
     P /= P.sum(1, keepdim=True)
     assert _line("count_matrix", N=N).startswith("✓ N.sum() = 228,146")
-    assert _line("smoothed_P", P=P).startswith("✓")
+    assert _line("P_keepdim", P=P).startswith("✓")
     itos = {i: s for s, i in lesson["stoi"].items()}
     assert _line("stoi_itos", stoi=lesson["stoi"], itos=itos).startswith("✓")
+    assert _line("n_words", _=len(lesson["words"])).startswith("✓ 32,033 names")
+    assert _line("shortest", _=2).startswith("✓ 2 characters")  # the lecture's 2 and 15
+    assert _line("longest", _=15).startswith("✓ 15 characters")
+
+
+def test_expression_cells_name_what_they_show() -> None:
+    assert "different" in _line("n_words", _=29_494)  # len(set(words))
+    assert "alphabetically" in _line("shortest", _="aaban")  # min(words)
+    assert "not a number" in _line("longest", _=None)
+    assert "still shows `...`" in _line("n_words", _=...)
+    assert "shows no value yet" in _line("n_words")
 
 
 def test_row_sums_without_keepdim_normalise_the_columns(lesson) -> None:
-    P = (lesson["N"] + 1).float()
-    P /= P.sum(1)  # the bug of notebook 04
-    line = _line("smoothed_P", P=P)
+    P = lesson["N"].float()
+    P /= P.sum(1)  # the bug the lesson shows in notebook 04
+    line = _line("P_keepdim", P=P)
     assert line.startswith("✗") and "columns" in line and "keepdim=True" in line
+    P1 = (lesson["N"] + 1).float()
+    assert "columns" in _line("smoothing", P=P1 / P1.sum(1))
 
 
 def test_end_token_forgotten_is_32033_short(lesson) -> None:
@@ -227,13 +242,19 @@ def test_end_token_forgotten_is_32033_short(lesson) -> None:
         b.update(zip(chs, chs[1:], strict=False))
     line = _line("bigram_counts", b=dict(b))
     assert "32,033 short" in line and "end token <E>" in line
-    chs = ["<S>"] + list("emma")
-    assert "end token" in _line("pairs", pairs=list(zip(chs, chs[1:], strict=False)))
+    assert "end token" in _line("tokens", w="ava", chs=["<S>", "a", "v", "a"], ch1="v", ch2="a")
+    stoi = lesson["stoi"]
+    pairs = [(stoi[a], stoi[b]) for w in lesson["words"] for a, b in zip("." + w, w, strict=False)]
+    xs, ys = torch.tensor([p[0] for p in pairs]), torch.tensor([p[1] for p in pairs])
+    assert "32,033 short" in _line("dataset", xs=xs, ys=ys, num=len(xs))
 
 
 def test_separate_start_and_end_tokens_where_27x27_is_asked(lesson) -> None:
     line = _line("count_matrix", N=torch.zeros((28, 28), dtype=torch.int32))
     assert "28x28" in line and "<S> and <E>" in line
+    stoi = {s: i for i, s in enumerate(lesson["letters"])} | {"<S>": 26, "<E>": 27}
+    line = _line("stoi_itos", stoi=stoi, itos={i: s for s, i in stoi.items()})
+    assert '"<S>"/"<E>"' in line and "27x27" in line
 
 
 def test_characters_indexed_from_0_collide_with_the_sentinel(lesson) -> None:
@@ -254,24 +275,48 @@ def test_one_hot_left_as_int64() -> None:
     assert _line("one_hot_float", xenc=xenc.float()).startswith("✓")
 
 
-def test_nll_without_the_minus_sign() -> None:
-    # 2.4540 (float64; the lesson prints 2.4541 from a float32 sum) and 3.7693 are the lesson's
-    assert "minus" in _line("average_nll", nll_loop=-2.4540)
-    assert "minus" in _line("loss_by_indexing", loss=torch.tensor(-3.7693))
-    assert _line("average_nll", nll_loop=2.4540).startswith("✓")
+def _nll_loop(P: torch.Tensor, stoi: dict[str, int], words: list[str], minus: bool = True) -> dict:
+    """The lesson's loop of notebook 05 (float32 running sum), optionally without the minus."""
+    log_likelihood: float | torch.Tensor = 0.0
+    n = 0
+    for w in words:
+        chs = ["."] + list(w) + ["."]
+        for ch1, ch2 in zip(chs, chs[1:], strict=False):
+            log_likelihood += torch.log(P[stoi[ch1], stoi[ch2]])
+            n += 1
+    nll = -log_likelihood if minus else log_likelihood
+    return {"log_likelihood": log_likelihood, "nll": nll, "n": n}
+
+
+def test_nll_without_the_minus_sign(lesson) -> None:
+    P = lesson["N"].float()
+    P /= P.sum(1, keepdim=True)
+    three = lesson["words"][:3]
+    assert "minus" in _line("nll_three_words", **_nll_loop(P, lesson["stoi"], three, minus=False))
+    right = _nll_loop(P, lesson["stoi"], three)
+    assert _line("nll_three_words", **right).startswith("✓ log_likelihood = -38.7856")  # video
+    assert "minus" in _line("loss_by_indexing", loss=torch.tensor(-3.7693))  # the video's loss
+    nlls = torch.tensor([4.3993, 4.0145, 3.6234, 2.6080, 4.2012])  # the video's five, by hand
+    assert "minus" in _line("nlls_loop", nlls=-nlls)
+    assert _line("nlls_loop", nlls=nlls).startswith("✓")
 
 
 def test_a_sum_where_the_average_is_asked() -> None:
-    assert "sum" in _line("average_nll", nll_loop=559_891.75)  # the lesson's log-likelihood
-    assert "sum" in _line("loss_by_indexing", loss=5 * 3.7693)
+    assert "sum" in _line("loss_by_indexing", loss=5 * 3.7693)  # the video's 3.7693, summed
+    line = _line("training_loop", losses=[3.7590 * 228_146, 1e9, 1e9])
+    assert "sum over all 228,146" in line and ".mean()" in line
 
 
 def test_log_of_zero_without_smoothing(lesson) -> None:
-    line = _line("smoothed_nll", nll_smoothed=float("inf"))
-    assert "log(0)" in line and "Smooth" in line
-    P1 = lesson["N"].float()
-    P1 /= P1.sum(1, keepdim=True)  # forgot the + 1
-    assert "log(0)" in _line("smoothing", P1=P1)
+    P = lesson["N"].float()
+    P /= P.sum(1, keepdim=True)  # forgot the + 1
+    assert "log(0)" in _line("smoothing", P=P)
+    line = _line("andrejq", **_nll_loop(P, lesson["stoi"], ["andrejq"]))
+    assert "log(0) = -inf" in line and "Smooth" in line
+    P1 = (lesson["N"] + 1).float()
+    P1 /= P1.sum(1, keepdim=True)
+    line = _line("andrejq", **_nll_loop(P1, lesson["stoi"], ["andrejq"]))
+    assert line.startswith("✓ log_likelihood = -27.8672")  # the video's figure
 
 
 def _seeded_W(requires_grad: bool = False) -> torch.Tensor:
@@ -279,8 +324,10 @@ def _seeded_W(requires_grad: bool = False) -> torch.Tensor:
     return torch.randn((27, 27), generator=g, requires_grad=requires_grad)
 
 
-def _losses(lesson, steps: int, reset: bool, sign: float) -> list[float]:
-    """The lesson's loop on all bigrams, with the given mistakes."""
+def _losses(
+    lesson, steps: int, reset: bool = True, sign: float = 1.0, l2: float = 0.01
+) -> list[float]:
+    """The lesson's loop of notebook 06 on all bigrams, with the given mistakes."""
     stoi, words = lesson["stoi"], lesson["words"]
     pairs = [(stoi[a], stoi[b]) for w in words for a, b in zip("." + w, w + ".", strict=True)]
     xs, ys = torch.tensor([p[0] for p in pairs]), torch.tensor([p[1] for p in pairs])
@@ -290,7 +337,7 @@ def _losses(lesson, steps: int, reset: bool, sign: float) -> list[float]:
         xenc = torch.nn.functional.one_hot(xs, num_classes=27).float()
         counts = (xenc @ W).exp()
         probs = counts / counts.sum(1, keepdim=True)
-        loss = -probs[torch.arange(len(ys)), ys].log().mean()
+        loss = -probs[torch.arange(len(ys)), ys].log().mean() + l2 * (W**2).mean()
         losses.append(loss.item())
         if reset:
             W.grad = None
@@ -300,14 +347,29 @@ def _losses(lesson, steps: int, reset: bool, sign: float) -> list[float]:
     return losses
 
 
+def test_the_training_loop_is_the_lessons(lesson) -> None:
+    right = _losses(lesson, 3)
+    assert [round(x, 4) for x in right[:2]] == [3.7686, 3.3788]  # the video's first two losses
+    line = _line("training_loop", losses=right)
+    assert line == "✗ 3 losses: the lesson takes 100 steps, for k in range(100)."
+    assert "penalty" in _line("training_loop", losses=_losses(lesson, 3, l2=0.0))
+
+
 def test_gradients_not_reset_between_steps(lesson) -> None:
-    line = _line("training_loop", losses=_losses(lesson, 5, reset=False, sign=1.0))
+    line = _line("training_loop", losses=_losses(lesson, 3, reset=False))
     assert "not reset" in line
-    assert _line("training_loop", losses=_losses(lesson, 5, reset=True, sign=1.0)).startswith("✓")
+    # and the one backward pass of notebook 06, run twice into the same W.grad
+    W = _seeded_W(requires_grad=True)
+    xs, ys = torch.tensor([0, 5, 13, 13, 1]), torch.tensor([5, 13, 13, 1, 0])
+    for _ in range(2):
+        probs = torch.softmax(torch.nn.functional.one_hot(xs, 27).float() @ W, 1)
+        loss = -probs[torch.arange(5), ys].log().mean()
+        loss.backward()
+    assert "not reset" in _line("backward", loss=loss, W=W)
 
 
 def test_update_with_the_wrong_sign(lesson) -> None:
-    assert "wrong sign" in _line("training_loop", losses=_losses(lesson, 5, reset=True, sign=-1.0))
+    assert "wrong sign" in _line("training_loop", losses=_losses(lesson, 3, sign=-1.0))
     # and the single step of notebook 06, on emma
     W = _seeded_W(requires_grad=True)
     xs, ys = torch.tensor([0, 5, 13, 13, 1]), torch.tensor([5, 13, 13, 1, 0])
@@ -318,30 +380,36 @@ def test_update_with_the_wrong_sign(lesson) -> None:
     assert "wrong sign" in _line("gradient_step", W=W)
 
 
-def test_sampling_without_the_generator_is_not_reproducible(lesson) -> None:
+def _sample(lesson, g: torch.Generator, use_g: bool = True) -> dict:
+    """The lesson's loop of notebook 04 on the rows of N; returns the names a check reads."""
     N, itos = lesson["N"], {i: s for s, i in lesson["stoi"].items()}
+    for _ in range(5):
+        out, ix = [], 0
+        while True:
+            p = N[ix].float()
+            p = p / p.sum()
+            gen = g if use_g else None
+            ix = int(torch.multinomial(p, num_samples=1, replacement=True, generator=gen).item())
+            out.append(itos[ix])
+            if ix == 0:
+                break
+    return {"g": g, "out": out}
 
-    def sample(g: torch.Generator | None) -> list[str]:
-        names = []
-        for _ in range(5):
-            out, ix = [], 0
-            while True:
-                p = N[ix].float()
-                p = p / p.sum()
-                ix = int(torch.multinomial(p, 1, replacement=True, generator=g).item())
-                out.append(itos[ix])
-                if ix == 0:
-                    break
-            names.append("".join(out))
-        return names
 
+def test_sampling_without_the_generator_is_not_reproducible(lesson) -> None:
     torch.manual_seed(12345)  # the global state, as a learner might have it
-    line = _line("sampling_loop", count_names=sample(None))
-    assert "not reproducible" in line and "generator" in line
-    seeded = sample(torch.Generator().manual_seed(2147483647))
-    assert _line("sampling_loop", count_names=seeded).startswith("✓")
+    seed = 2147483647
+    line = _line("sampling_loop", **_sample(lesson, torch.Generator().manual_seed(seed), False))
+    assert "not reproducible" in line and "generator=g" in line
+    right = _sample(lesson, torch.Generator().manual_seed(seed))
+    assert "".join(right["out"]) == "ka."  # the fifth name notebook 04 prints
+    assert _line("sampling_loop", **right).startswith("✓")
     unseeded = torch.rand(3)  # no generator=g
-    assert "not reproducible" in _line("seeded_rand", p3=unseeded / unseeded.sum())
+    assert "not reproducible" in _line("seeded_rand", p=unseeded / unseeded.sum())
+    g = torch.Generator().manual_seed(seed)
+    p = lesson["N"][0].float() / lesson["N"][0].sum()
+    ix = int(torch.multinomial(p, 1, replacement=True).item())  # no generator=g
+    assert "not reproducible" in _line("one_draw", g=g, ix=ix)
 
 
 def test_missing_names_say_which_cell_to_run_first() -> None:

@@ -1,7 +1,7 @@
 """End to end (issue 12, test d): a learner fills a blank of the workbook in JupyterLab.
 
 In headless Chromium: open workbook/02_bigram_dict.ipynb, run all cells (every check says ✗),
-type a right answer into the `pairs` blank, run it and its check and see ✓; then type a wrong
+type a right answer into the `tokens` blank, run it and its check and see ✓; then type a wrong
 one (the end token forgotten) and see the hint that names that mistake.
 
 It reuses the server, browser and page fixtures of tests/test_browser.py: the server's root is
@@ -27,9 +27,12 @@ lab = test_browser.lab
 browser = test_browser.browser
 page = test_browser.page
 
-# (w is set again here: after Run All, a later cell of the lesson has moved it on)
-RIGHT = 'w = "emma"\nchs = ["<S>"] + list(w) + ["<E>"]\npairs = list(zip(chs, chs[1:]))'
-WRONG = 'w = "emma"\nchs = ["<S>"] + list(w)\npairs = list(zip(chs, chs[1:]))'
+# the lesson's loop, on one word (the cell's own words[:3] would end on "ava")
+RIGHT = (
+    'for w in ["emma"]:\n    chs = ["<S>"] + list(w) + ["<E>"]\n'
+    "    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)"
+)
+WRONG = RIGHT.replace(' + ["<E>"]', "")  # the end token forgotten
 
 
 def _cell_with(page, text: str):
@@ -58,20 +61,20 @@ def test_learner_fills_a_blank_and_sees_tick_then_hint(page, lab) -> None:
     expect(status).to_be_visible(timeout=TIMEOUT_MS)
 
     test_browser._menu(page, "Run", "runmenu:run-all")
-    check = _cell_with(page, 'check("pairs")')
+    check = _cell_with(page, 'check("tokens")')
     output = check.locator(".jp-OutputArea-output")
     # as shipped: the blank is still `...`, and the check says so in one line
-    expect(output).to_have_text(re.compile(r"^✗ `pairs` is still `\.\.\.`"), timeout=TIMEOUT_MS)
+    expect(output).to_have_text(re.compile(r"^✗ `chs` is still `\.\.\.`"), timeout=TIMEOUT_MS)
     expect(status).to_be_visible(timeout=TIMEOUT_MS)
 
     # the blank is the cell right above its check (a stable handle while its text changes)
     blank = check.locator("xpath=preceding-sibling::div[contains(@class, 'jp-CodeCell')][1]")
-    expect(blank).to_contain_text("pairs = ...", timeout=TIMEOUT_MS)
+    expect(blank).to_contain_text("chs = ...", timeout=TIMEOUT_MS)
     _answer(page, blank, RIGHT)
-    expect(output).to_have_text("✓ emma -> 5 bigrams: <S>e em mm ma a<E>", timeout=TIMEOUT_MS)
+    expect(output).to_have_text("✓ emma: 6 tokens, 5 bigrams from <S>e to a<E>", timeout=TIMEOUT_MS)
 
     _answer(page, blank, WRONG)
     expect(output).to_have_text(
-        re.compile(r"^✗ no pair ends with <E>: the end token is forgotten"), timeout=TIMEOUT_MS
+        re.compile(r'^✗ no "<E>" at the end: the end token is forgotten'), timeout=TIMEOUT_MS
     )
     assert "Traceback" not in page.locator(".jp-Notebook").inner_text()
