@@ -4,7 +4,7 @@ In headless Chromium: open workbook/02_bigram_dict.ipynb, run all cells (every c
 type a right answer into the `tokens` blank, run it and its check and see ✓; then type a wrong
 one (the end token forgotten) and see the hint that names that mistake.
 
-It reuses the server, browser and page fixtures of tests/test_browser.py: the server's root is
+It reuses the server, browser and page fixtures of tests/browser_support.py: the server's root is
 a temporary copy of notebooks/; this test adds the workbook notebook to it, in workbook/.
 """
 
@@ -15,17 +15,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-import test_browser
+from browser_support import KERNEL_IDLE, browser, lab, menu, page
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "02_bigram_dict.ipynb"
 TIMEOUT_MS = 60_000
 
-# the fixtures of tests/test_browser.py (JupyterLab on a temp root, Chromium, a fresh page)
-lab = test_browser.lab
-browser = test_browser.browser
-page = test_browser.page
+# the fixtures of tests/browser_support.py (JupyterLab on a temp root, Chromium, a fresh page)
+__all__ = ["browser", "lab", "page"]
 
 # the lesson's loop, on one word (the cell's own words[:3] would end on "ava")
 RIGHT = (
@@ -57,10 +55,10 @@ def test_learner_fills_a_blank_and_sees_tick_then_hint(page, lab) -> None:
     shutil.copyfile(ROOT / "workbook" / NOTEBOOK, lab.root_dir / "workbook" / NOTEBOOK)
     page.goto(f"{lab.base_url}/lab/tree/workbook/{NOTEBOOK}?token={lab.token}")
     expect(page.locator(".jp-NotebookPanel .jp-Notebook")).to_be_visible(timeout=TIMEOUT_MS)
-    status = page.locator("#jp-main-statusbar").get_by_text(test_browser.KERNEL_IDLE)
+    status = page.locator("#jp-main-statusbar").get_by_text(KERNEL_IDLE)
     expect(status).to_be_visible(timeout=TIMEOUT_MS)
 
-    test_browser._menu(page, "Run", "runmenu:run-all")
+    menu(page, "Run", "runmenu:run-all")
     check = _cell_with(page, 'check("tokens")')
     output = check.locator(".jp-OutputArea-output")
     # as shipped: the blank is still `...`, and the check says so in one line
