@@ -67,3 +67,11 @@ def test_navigation_index_and_readme_table_are_current():
         [sys.executable, str(ROOT / "tools" / "nav.py"), "--check"], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_notebooks_import_the_lesson_never_the_command_line(path):
+    # helpers/cli.py is for command-line users; a notebook may show `!makemore-bigram …`.
+    for cell in _code_cells(path):
+        imports = [line for line in cell.source.splitlines() if "import" in line]
+        assert not [line for line in imports if "cli" in line], f"{path.name}: {imports}"
