@@ -68,7 +68,10 @@ def _register(notebook: str, names: tuple[str, ...], *hints: str):
 
 def check(name: str, ns: dict[str, Any] | None = None) -> None:
     """Print one line: ✓ and the value that proves it, or ✗ and a hint (result() returns it)."""
-    print(result(name, _caller_ns(ns))[1])
+    line = result(name, _caller_ns(ns))[1]
+    if " Hint: " in line:  # the first hint is given: hint() goes on with the next one
+        _hints_given[name] = max(_hints_given.get(name, 0), 1)
+    print(line)
 
 
 def hint(name: str) -> None:
@@ -554,7 +557,8 @@ def ranked(ns: dict[str, Any]) -> str:
 @_register(
     "03_count_matrix.ipynb",
     ("a",),
-    "a = torch.zeros((3, 5), dtype=torch.int32); a[1, 3] += 1 twice; a[0, 0] = 5.",
+    "Make a 3x5 tensor of int32 zeros, add 1 to the cell at row 1, column 3 twice, then set "
+    "the top-left cell to 5.",
 )
 def tensor_basics(ns: dict[str, Any]) -> str:
     a = _tensor(get(ns, "a"), "a")
@@ -598,7 +602,8 @@ def N28(ns: dict[str, Any]) -> str:
 @_register(
     "03_count_matrix.ipynb",
     ("stoi", "itos"),
-    "stoi = {s: i + 1 for i, s in enumerate(chars)}, then stoi['.'] = 0; itos the other way.",
+    "The letters take indices from 1 up, so that index 0 is free for the sentinel '.'; itos "
+    "maps each index back to its character.",
 )
 def stoi_itos(ns: dict[str, Any]) -> str:
     stoi, itos = get(ns, "stoi"), get(ns, "itos")
@@ -627,8 +632,8 @@ def stoi_itos(ns: dict[str, Any]) -> str:
 @_register(
     "03_count_matrix.ipynb",
     ("N",),
-    "N = torch.zeros((27, 27), dtype=torch.int32); chs = ['.'] + list(w) + ['.']; "
-    "N[stoi[ch1], stoi[ch2]] += 1 for each pair.",
+    "One 27x27 table of int32 zeros; pad each word with '.' on both sides and add 1 at "
+    "[index of ch1, index of ch2] for every pair.",
 )
 def count_matrix(ns: dict[str, Any]) -> str:
     N = _tensor(get(ns, "N"), "N")
@@ -639,6 +644,8 @@ def count_matrix(ns: dict[str, Any]) -> str:
         )
     if tuple(N.shape) != (V, V):
         raise Wrong(f"shape {tuple(N.shape)}; the table is 27x27.")
+    if N.dtype != torch.int32:
+        raise Wrong(f"N is {N.dtype}: counts are whole numbers, dtype=torch.int32.")
     total = int(N.sum())
     if total == BIGRAMS - WORDS:
         raise Wrong(
@@ -771,7 +778,7 @@ def uniform_loop(ns: dict[str, Any]) -> str:
 @_register(
     "04_sampling.ipynb",
     ("P",),
-    "P = N.float(); P /= P.sum(1, keepdim=True).",
+    "Divide each row of N (as floats) by that row's sum, keeping the sums as a column.",
 )
 def P_keepdim(ns: dict[str, Any]) -> str:
     P = _tensor(get(ns, "P"), "P")
@@ -871,7 +878,7 @@ def average_nll(ns: dict[str, Any]) -> str:
 @_register(
     "05_nll_smoothing.ipynb",
     ("P",),
-    "P = (N + 1).float(); P /= P.sum(1, keepdim=True).",
+    "Add one fake count to every cell of N before you turn the rows into probabilities.",
 )
 def smoothing(ns: dict[str, Any]) -> str:
     P = _tensor(get(ns, "P"), "P")
@@ -954,7 +961,8 @@ def pairs_emma(ns: dict[str, Any]) -> str:
 @_register(
     "06_neural_net.ipynb",
     ("xenc",),
-    "xenc = F.one_hot(xs, num_classes=27).float().",
+    "F.one_hot makes the one-hot rows; they must have 27 slots and be floats, like W, to be "
+    "multiplied by W.",
 )
 def one_hot_float(ns: dict[str, Any]) -> str:
     xenc = _tensor(get(ns, "xenc"), "xenc")
@@ -974,8 +982,8 @@ def one_hot_float(ns: dict[str, Any]) -> str:
 @_register(
     "06_neural_net.ipynb",
     ("W", "logits"),
-    "g = torch.Generator().manual_seed(2147483647); W = torch.randn((27, 27), generator=g); "
-    "logits = xenc @ W.",
+    "W is a 27x27 tensor of normal random numbers drawn with the lesson's seeded generator; "
+    "the logits are the one-hot rows times W.",
 )
 def logits(ns: dict[str, Any]) -> str:
     W, lg = _tensor(get(ns, "W"), "W"), _tensor(get(ns, "logits"), "logits")
@@ -994,7 +1002,8 @@ def logits(ns: dict[str, Any]) -> str:
 @_register(
     "06_neural_net.ipynb",
     ("probs",),
-    "counts = logits.exp(); probs = counts / counts.sum(1, keepdim=True).",
+    "exp turns the logits into positive counts; divide each row by its own sum so every row "
+    "adds up to 1.",
 )
 def softmax(ns: dict[str, Any]) -> str:
     probs = _tensor(get(ns, "probs"), "probs")
@@ -1004,8 +1013,8 @@ def softmax(ns: dict[str, Any]) -> str:
         raise Wrong("negative probabilities: exponentiate the logits first, logits.exp().")
     if not torch.allclose(probs.sum(1), torch.ones(5), atol=1e-5):
         raise Wrong(
-            "the rows of probs do not sum to 1: counts.sum(1) without keepdims=True is a row "
-            "of 5 that cannot divide a (5, 27) table row by row. Use counts.sum(1, keepdim=True)."
+            "the rows of probs do not sum to 1 (its columns may): sum each row, over dim 1, "
+            "keeping the sums as a column: counts.sum(1, keepdim=True)."
         )
     if not torch.allclose(probs.detach(), _emma_probs(seeded_W()), atol=1e-6):
         raise Wrong("rows should be exp(logits) divided by their row sums.")
@@ -1015,7 +1024,8 @@ def softmax(ns: dict[str, Any]) -> str:
 @_register(
     "06_neural_net.ipynb",
     ("nlls",),
-    "p = probs[i, y]; logp = torch.log(p); nll = -logp; nlls[i] = nll.",
+    "For example i: the probability the net gives the label y, its log, and minus that log is "
+    "the example's NLL.",
 )
 def nlls_loop(ns: dict[str, Any]) -> str:
     nlls = _tensor(get(ns, "nlls"), "nlls")
@@ -1064,6 +1074,8 @@ def backward(ns: dict[str, Any]) -> str:
         raise Wrong(f"loss = {value:.4f} is the sum of 5 terms; the average is asked: .mean().")
     if not _close(value, want, 1e-4):
         raise Wrong(f"loss = {value:.4f}; the forward pass of the five examples gives {want:.4f}.")
+    if not getattr(get(ns, "loss"), "requires_grad", False):
+        raise Wrong("loss was computed from an earlier W: redo the forward pass with this W.")
     if W.grad is None:
         raise Wrong("W.grad is None: call loss.backward() (W needs requires_grad=True).")
     if torch.allclose(W.grad, 2 * grad, atol=1e-6):
@@ -1076,7 +1088,8 @@ def backward(ns: dict[str, Any]) -> str:
 @_register(
     "06_neural_net.ipynb",
     ("W",),
-    "Step against the gradient: W.data += -0.1 * W.grad",
+    "Step against the gradient: move W.data a little (learning rate 0.1) in the direction that "
+    "lowers the loss.",
 )
 def gradient_step(ns: dict[str, Any]) -> str:
     W = _tensor(get(ns, "W"), "W").detach()
@@ -1279,7 +1292,7 @@ def count_samples(ns: dict[str, Any]) -> str:
 @_register(
     "07_matches_counts.ipynb",
     ("P_net", "from_table"),
-    "counts = W.exp(); P_net = counts / counts.sum(1, keepdim=True).",
+    "The net's table is softmax of W by rows: exp, then divide each row by its sum.",
 )
 def net_table(ns: dict[str, Any]) -> str:
     P_net = _tensor(get(ns, "P_net"), "P_net").detach()
@@ -1298,7 +1311,8 @@ def net_table(ns: dict[str, Any]) -> str:
 @_register(
     "07_matches_counts.ipynb",
     ("diff", "i", "j"),
-    "diff = (P_net - P).abs(); i, j = divmod(diff.argmax().item(), 27).",
+    "diff is the size of the gap in every cell; argmax() numbers the cells row by row, so "
+    "divmod by 27 gives (row, column).",
 )
 def table_gap(ns: dict[str, Any]) -> str:
     diff = _tensor(get(ns, "diff"), "diff").detach()

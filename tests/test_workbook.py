@@ -431,6 +431,36 @@ def test_hint_then_solution(capsys) -> None:
     assert shown.strip() == SOLUTIONS["count_matrix"].strip()
 
 
+def test_after_a_check_shows_the_first_hint_hint_gives_the_second(capsys) -> None:
+    hints = CHECKS["one_hot_float"].hints
+    checks._hints_given.pop("one_hot_float", None)
+    checks.check("one_hot_float", {"xenc": ...})
+    assert capsys.readouterr().out.strip().endswith(hints[0])
+    checks.hint("one_hot_float")
+    assert capsys.readouterr().out == f"hint 2/2: {hints[1]}\n"
+
+
+def test_a_hint_on_a_blank_does_not_give_the_code_away() -> None:
+    # the first hint is printed under every untouched blank: it nudges, the second shows code
+    for name in ("one_hot_float", "softmax", "gradient_step", "stoi_itos", "count_matrix"):
+        first, second = CHECKS[name].hints[:2]
+        assert " = " not in first and first != second, name
+
+
+def test_the_count_matrix_holds_whole_numbers(lesson) -> None:
+    N = torch.zeros((27, 27))
+    assert "dtype=torch.int32" in _line("count_matrix", N=N)
+
+
+def test_a_loss_from_an_earlier_W_is_named() -> None:
+    W_old = _seeded_W()
+    xs, ys = torch.tensor([0, 5, 13, 13, 1]), torch.tensor([5, 13, 13, 1, 0])
+    probs = torch.softmax(torch.nn.functional.one_hot(xs, 27).float() @ W_old, 1)
+    loss = -probs[torch.arange(5), ys].log().mean()  # the old probs, built without gradients
+    line = _line("backward", loss=loss, W=_seeded_W(requires_grad=True))
+    assert "earlier W" in line
+
+
 def test_the_module_does_not_lean_on_the_lesson_module() -> None:
     """References come from the data file, not from helpers.bigram (whose output they check)."""
     source = (ROOT / "helpers" / "checks.py").read_text(encoding="utf-8")
