@@ -193,16 +193,6 @@ def ref_nll(alpha: float) -> float:
     ) / sum(rows.values())
 
 
-def ref_loss_and_grad(W: torch.Tensor) -> tuple[float, torch.Tensor]:
-    """Loss and gradient of the one-layer net on all bigrams, from the 27x27 counts."""
-    W = W.detach().double().requires_grad_()
-    N = ref_N().double()
-    loss = -(N * torch.log_softmax(W, dim=1)).sum() / N.sum()
-    loss.backward()
-    assert W.grad is not None
-    return loss.item(), W.grad
-
-
 def seeded_W(rows: int = V) -> torch.Tensor:
     """torch.randn((rows, 27)) from a generator seeded as in the lesson."""
     return torch.randn((rows, V), generator=torch.Generator().manual_seed(SEED))
