@@ -60,8 +60,8 @@ bench: setup data  ## benchmarks: ours against the lesson's way, as ratios; expl
 nav: setup  ## regenerate the navigation cells, the index notebook and the README table
 	$(BIN)/python tools/nav.py
 
-workbook: setup  ## regenerate workbook/ (notebooks 01-08 with blanks and checks) from the notebooks
-	$(BIN)/python tools/workbook.py
+workbook: setup  ## mark the blanks in the notebooks, regenerate workbook/ from helpers/checks/
+	$(BIN)/python tools/workbook.py --mark
 
 lock: setup  ## re-resolve requirements-lock.txt and environment.yml from pyproject.toml (needs the index)
 	$(BIN)/python tools/lock.py

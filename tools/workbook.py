@@ -1,14 +1,20 @@
-"""Generate workbook/ from the solution notebooks 01-08 (`make workbook`).
+"""Mark the solution notebooks' blanks and generate workbook/ from the step declarations.
 
+    python tools/workbook.py --mark    # find each step's solution cell, write its marker
     python tools/workbook.py           # write workbook/*.ipynb and workbook/solutions.json
-    python tools/workbook.py --check   # exit 1 if the committed workbook differs from a fresh one
+    python tools/workbook.py --check   # exit 1 if the markers or workbook/ are stale
 
-A solution cell marked with metadata {"workbook": {"check": name, "blank": text}} (set by the
-marking script, invisible to a reader of the solution notebook) becomes the blank `text`,
-followed by a new cell `check("name")`. Its source goes to workbook/solutions.json, which
-`solution("name")` prints. Every other cell is kept; a code cell that uses a name the learner
-makes in a blank gets a first line `%%needs <checks>`, so it runs only once those checks pass
-(else it prints one line saying so). Outputs are stripped. The output is deterministic.
+`make workbook` runs --mark, then the build. The steps are declared in helpers/checks/nb_*.py:
+each names its notebook (by slug: notebooks/NN_<slug>.ipynb, whatever NN is) and an `anchor`, a
+line of its solution cell. --mark finds, in that notebook (or, before the lecture's split, in any
+covered notebook), the first code cell after the previous step's cell that holds the anchor, and
+sets its metadata {"workbook": {"check": name}}; every other marker is removed. Re-run it after
+any edit of the notebooks: it depends on the cells' text, not on their positions or ids.
+
+The build turns a marked cell into the step's blank followed by `check("name")`, keeps every
+other cell, and opens each code cell that uses a name made in a blank with `needs(...)`, which
+lets the cell run once those checks have passed (else one line says which cell to run first).
+Outputs are stripped; the output is deterministic and `ruff check` clean.
 """
 
 from __future__ import annotations
@@ -25,21 +31,74 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpers.checks import CHECKS  # noqa: E402
+from helpers.checks import NOTEBOOKS, STEPS  # noqa: E402
 
-NOTEBOOKS = ROOT / "notebooks"
+SOURCE = ROOT / "notebooks"
 WORKBOOK = ROOT / "workbook"
-SOURCES = [f"{n:02d}_" for n in range(1, 9)]
-IMPORT = "from helpers.checks import check, hint, solution"
+IMPORT = 'from helpers.checks import check, hint, solution, start  # noqa: F401\n\nstart("{name}")'
+PROGRESS = "from helpers.checks import progress\n\nprogress()  # the steps of this notebook that pass"
+KEEP = "  # noqa: F401 (for your answers)"
 
 
 class MarkerError(Exception):
-    """A marker that names no check, or a check that no cell is marked for."""
+    """A step whose solution cell cannot be found, or a marker that names no step."""
 
 
-def sources() -> list[Path]:
-    """The solution notebooks 01-08."""
-    return sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if p.name[:3] in SOURCES)
+def sources(root: Path = SOURCE) -> dict[str, Path]:
+    """The covered solution notebooks that exist, by slug, in NOTEBOOKS' order."""
+    found = {}
+    for slug in NOTEBOOKS:
+        paths = sorted(root.glob(f"[0-9][0-9]_{slug}.ipynb"))
+        if paths:
+            found[slug] = paths[0]
+    return found
+
+
+def _holds(cell: nbformat.NotebookNode, anchor: str) -> bool:
+    return cell.cell_type == "code" and any(
+        anchor.strip() in line for line in cell.source.splitlines()
+    )
+
+
+def mark(root: Path = SOURCE) -> list[str]:
+    """Set the markers in the solution notebooks; return what changed, one line per notebook."""
+    paths = sources(root)
+    books = {slug: nbformat.read(path, as_version=4) for slug, path in paths.items()}
+    where: dict[str, tuple[str, int]] = {}
+    after: dict[str, int] = {}  # per notebook: the index of the last step's cell
+    for step in STEPS.values():
+        homes = [step.notebook] if step.notebook in books else list(books)
+        hit = None
+        for slug in homes:
+            cells = books[slug].cells
+            start = after.get(slug, -1) + 1
+            order = list(range(start, len(cells))) + list(range(start))
+            taken = {i for s, i in where.values() if s == slug}
+            for i in order:
+                if i not in taken and _holds(cells[i], step.anchor):
+                    hit = (slug, i)
+                    break
+            if hit:
+                break
+        if hit is None:
+            raise MarkerError(
+                f"no cell of {', '.join(paths[s].name for s in homes)} holds the line "
+                f"{step.anchor!r} of step {step.name!r}: update its anchor in helpers/checks/"
+            )
+        where[step.name] = hit
+        after[hit[0]] = hit[1]
+    changed = []
+    for slug, nb in books.items():
+        marks = {i: name for name, (s, i) in where.items() if s == slug}
+        before = nbformat.writes(nb)
+        for i, cell in enumerate(nb.cells):
+            cell.metadata.pop("workbook", None)
+            if i in marks:
+                cell.metadata["workbook"] = {"check": marks[i]}
+        if nbformat.writes(nb) != before:
+            nbformat.write(nb, paths[slug])
+            changed.append(f"{paths[slug].name}: {', '.join(marks.values())}")
+    return changed
 
 
 def _names(source: str) -> tuple[set[str], set[str]]:
@@ -73,112 +132,149 @@ def _link(text: str, here: set[str]) -> str:
     return re.sub(r"\]\((\d\d_[\w-]+\.ipynb)", fix, text)
 
 
-def _intro(path: Path, checks: list[str]) -> nbformat.NotebookNode:
-    text = (
+def _intro(path: Path, checks: list[str]) -> str:
+    return (
         f"**Workbook edition** of [{path.name}](../notebooks/{path.name}): the lesson's prose "
         f"with {len(checks)} of its steps left for you to write. Fill each cell that holds "
         f"`...`, run it, then run the `check(...)` cell below it: it prints ✓ with the value "
-        f'that proves your answer, or ✗ with a hint. `hint("name")` gives the next hint, '
-        f'`solution("name")` the reference solution. A cell that starts with `%%needs` builds '
-        f"on your answers: it runs once their checks pass. Start again: *File → Revert "
+        f'that proves your answer, or ✗ and what is wrong. `hint("name")` gives the next hint, '
+        f'`solution("name")` the reference solution, `progress()` the steps that pass. A cell '
+        f"that starts with `needs(...)` builds on your answers: it runs once their checks pass "
+        f"(after a restart, run the notebook from the top). Start again: *File → Revert "
         f"Notebook to Checkpoint*, or `git checkout workbook/{path.name}`."
     )
-    cell = nbformat.v4.new_markdown_cell(text)
-    cell.id = "workbook-intro"
-    return cell
 
 
-def generate(path: Path, here: set[str]) -> tuple[nbformat.NotebookNode, dict[str, str]]:
-    """The workbook edition of one solution notebook, and its reference solutions by check."""
+def _keep_imports(nb: nbformat.NotebookNode) -> None:
+    """An import that only the blanks' solutions use stays, marked for ruff: the learner's
+    answers use it."""
+    loads: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            loads |= _names(cell.source)[0]
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cell.id == "workbook-import":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        lines = cell.source.splitlines()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                for alias in node.names:
+                    bound = (alias.asname or alias.name).split(".")[0]
+                    row = alias.lineno - 1
+                    if bound not in loads and "noqa" not in lines[row]:
+                        lines[row] += KEEP
+        cell.source = "\n".join(lines)
+
+
+def _deps(loads: set[str], owned: dict[str, list[str]], order: list[str]) -> list[str]:
+    """The steps whose names a cell loads, in the steps' order."""
+    deps: list[str] = []
+    for var in sorted(loads):
+        deps += [d for d in owned.get(var, []) if d not in deps]
+    return sorted(deps, key=order.index)
+
+
+def _gate(deps: list[str]) -> str:
+    args = ", ".join(f'"{d}"' for d in deps)
+    return f"from helpers.checks import needs\n\nneeds({args})\n"
+
+
+def generate(
+    path: Path, here: set[str]
+) -> tuple[nbformat.NotebookNode, dict[str, dict[str, object]]]:
+    """The workbook edition of one solution notebook, and its steps' solutions."""
     nb = nbformat.read(path, as_version=4)
     out = nbformat.v4.new_notebook()
     out.metadata = {k: v for k, v in nb.metadata.items() if k != "widgets"}
-    solutions: dict[str, str] = {}
+    solutions: dict[str, dict[str, object]] = {}
     owned: dict[str, list[str]] = {}  # a name the learner makes -> the checks it rests on
+    order = list(STEPS)
     first_code = True
+    slug = re.sub(r"^\d\d_", "", path.stem)
     for cell in nb.cells:
         marker = cell.metadata.get("workbook")
         meta = {k: v for k, v in cell.metadata.items() if k not in ("workbook", "execution")}
         if cell.cell_type != "code":
-            new = nbformat.v4.new_markdown_cell(_link(cell.source, here))
-            new.id, new.metadata = cell.id, meta
-            if cell.cell_type == "raw":
-                new = nbformat.v4.new_raw_cell(cell.source)
-                new.id = cell.id
+            new = (
+                nbformat.v4.new_raw_cell(cell.source)
+                if cell.cell_type == "raw"
+                else nbformat.v4.new_markdown_cell(_link(cell.source, here))
+            )
+            new.id, new.metadata = cell.id, meta if cell.cell_type != "raw" else {}
             out.cells.append(new)
             if cell.source.startswith("# ") and not any(
                 c.id == "workbook-intro" for c in out.cells
             ):
-                out.cells.append(_intro(path, []))
+                intro = nbformat.v4.new_markdown_cell("")
+                intro.id = "workbook-intro"
+                out.cells.append(intro)
             continue
         if marker:
-            name = marker["check"]
-            if name not in CHECKS:
-                raise MarkerError(
-                    f"{path.name}: cell {cell.id} is marked for unknown check {name!r}"
-                )
-            if CHECKS[name].notebook != path.name:
-                raise MarkerError(f"{path.name}: check {name!r} belongs to {CHECKS[name].notebook}")
-            if name in solutions:
-                raise MarkerError(f"{path.name}: check {name!r} is marked twice")
-            solutions[name] = cell.source
-            blank = nbformat.v4.new_code_cell(marker["blank"].rstrip("\n"))
+            name = marker.get("check")
+            if name not in STEPS:
+                raise MarkerError(f"{path.name}: cell {cell.id} is marked for unknown step {name!r}")
+            step = STEPS[name]
+            solutions[name] = {
+                "notebook": path.name,
+                "slug": slug,
+                "cell": len(out.cells),
+                "solution": cell.source,
+            }
+            loads, stores = _names(cell.source)
+            deps = _deps(loads - stores, owned, order)
+            blank = nbformat.v4.new_code_cell(
+                (_gate(deps) if deps else "") + step.blank.rstrip("\n")
+            )
             blank.id, blank.metadata = cell.id, meta
             test = nbformat.v4.new_code_cell(f'check("{name}")')
             test.id = f"{cell.id}-check"[:64]
             out.cells += [blank, test]
-            _, stores = _names(cell.source)
-            for var in stores:
+            for var in _names(cell.source)[1]:
                 owned[var] = [name]
-        else:
-            loads, stores = _names(cell.source)
-            deps: list[str] = []
-            for var in sorted(loads - stores):
-                for dep in owned.get(var, []):
-                    if dep not in deps:
-                        deps.append(dep)
-            order = list(CHECKS)
-            deps.sort(key=order.index)
-            source = cell.source
+            continue
+        loads, stores = _names(cell.source)
+        deps = _deps(loads - stores, owned, order)
+        for var in stores:
             if deps:
-                source = f"%%needs {' '.join(deps)}\n{source}"
-            for var in stores:
-                if deps:
-                    owned[var] = deps
-                else:
-                    owned.pop(var, None)
-            new = nbformat.v4.new_code_cell(source)
-            new.id, new.metadata = cell.id, meta
-            out.cells.append(new)
-            if first_code:
-                first_code = False
-                imp = nbformat.v4.new_code_cell(IMPORT)
-                imp.id = "workbook-import"
-                out.cells.append(imp)
+                owned[var] = deps
+            else:
+                owned.pop(var, None)
+        new = nbformat.v4.new_code_cell((_gate(deps) if deps else "") + cell.source)
+        new.id, new.metadata = cell.id, meta
+        out.cells.append(new)
+        if first_code:
+            first_code = False
+            imp = nbformat.v4.new_code_cell(IMPORT.format(name=path.name))
+            imp.id = "workbook-import"
+            out.cells.append(imp)
+    _keep_imports(out)
+    end = nbformat.v4.new_code_cell(PROGRESS)
+    end.id = "workbook-progress"
+    out.cells.append(end)
     for cell in out.cells:
         if cell.get("id") == "workbook-intro":
-            cell.source = _intro(path, list(solutions)).source
-    missing = [
-        c.name for c in CHECKS.values() if c.notebook == path.name and c.name not in solutions
-    ]
-    if missing:
-        raise MarkerError(
-            f"{path.name}: no cell is marked for {', '.join(missing)} (run wb_mark.py)"
-        )
+            cell.source = _intro(path, list(solutions))
     nbformat.validate(out)
     return out, solutions
 
 
-def build() -> dict[str, str]:
+def build(root: Path = SOURCE) -> dict[str, str]:
     """Every file of workbook/ as text, by file name."""
-    paths = sources()
-    here = {p.name for p in paths}
+    paths = sources(root)
+    here = {p.name for p in paths.values()}
     files: dict[str, str] = {}
-    solutions: dict[str, str] = {}
-    for path in paths:
+    solutions: dict[str, dict[str, object]] = {}
+    for path in paths.values():
         nb, sol = generate(path, here)
         files[path.name] = nbformat.writes(nb) + "\n"
         solutions.update(sol)
+    missing = sorted(set(STEPS) - set(solutions))
+    if missing:
+        raise MarkerError(f"no cell is marked for {', '.join(missing)}: run tools/workbook.py --mark")
     files["solutions.json"] = (
         json.dumps(solutions, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     )
@@ -187,11 +283,13 @@ def build() -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check", action="store_true", help="compare with workbook/, write nothing"
-    )
+    parser.add_argument("--mark", action="store_true", help="set the markers, then build")
+    parser.add_argument("--check", action="store_true", help="compare, write nothing")
     args = parser.parse_args(argv)
     try:
+        if args.mark:
+            for line in mark():
+                print(f"marked {line}")
         files = build()
     except MarkerError as err:
         print(f"tools/workbook.py: {err}", file=sys.stderr)
@@ -210,10 +308,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"workbook/ is current ({len(files)} files)")
         return 0
     WORKBOOK.mkdir(exist_ok=True)
+    for old in WORKBOOK.glob("[0-9][0-9]_*.ipynb"):
+        if old.name not in files:
+            old.unlink()
     for name, text in files.items():
         (WORKBOOK / name).write_text(text, encoding="utf-8")
-    checks = len(json.loads(files["solutions.json"]))
-    print(f"workbook/: {len(files) - 1} notebooks, {checks} checks")
+    print(f"workbook/: {len(files) - 1} notebooks, {len(STEPS)} steps")
     return 0
 
 

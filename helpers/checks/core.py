@@ -1,0 +1,246 @@
+"""The machinery of the workbook's checks: a step is one declaration, judged by one comparison.
+
+A `Step` declares what a learner writes in one blank: the names it reads, the blank's text, its
+hints, a `reference()` that builds the right values with plain Python, and its `Mistake`s, each a
+small function that builds the wrong values a learner would produce, with the message naming
+it. `diagnose()` compares the learner's values with the reference, then with every mistake;
+custom code (`judge`) only where a step needs it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+# The solution notebooks the workbook covers, by the name after their number (the numbers move
+# when the lecture is split; notebooks/NN_<slug>.ipynb is found by its slug).
+NOTEBOOKS = (
+    "dataset",
+    "bigram_dict",
+    "count_matrix",
+    "sampling",
+    "nll_smoothing",
+    "neural_net",
+    "training",
+    "matches_counts",
+    "trigram",
+)
+SHOWN = "_"  # the value shown under the learner's cell
+MAX_LINE = 300
+
+
+class Wrong(Exception):
+    """A recognised mistake; the message is the hint shown after ✗."""
+
+
+class Missing(Exception):
+    """A name the check needs does not exist yet (or is still the blank `...`)."""
+
+
+Values = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A wrong answer: `makes()` builds the values it leaves (only the names it changes);
+    `when(got)`, if given, recognises the whole family of such answers."""
+
+    says: str
+    makes: Callable[[], Values]
+    when: Callable[[Values], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A condition the right values must meet beyond equality (a dtype the next cells need)."""
+
+    says: str
+    fails: Callable[[Values], bool]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    notebook: str  # slug in NOTEBOOKS
+    reads: tuple[str, ...]  # the learner's names; "_" is the value shown under the cell
+    blank: str  # the text of the blank cell
+    hints: tuple[str, ...]  # a nudge without code first, then closer to the code
+    anchor: str  # a line of the solution cell that finds it in the notebook (for --mark)
+    reference: Callable[[], Values]
+    done: Callable[[Values], str]  # the ✓ text, from the learner's values
+    mistakes: tuple[Mistake, ...] = ()
+    rules: tuple[Rule, ...] = ()  # on a value equal to the reference
+    shape: tuple[Rule, ...] = ()  # checked first: wrong types and shapes, in words
+    look: Callable[[Mapping[str, Any]], Values] | None = None  # reads the learner's values
+    judge: Callable[[Values], None] | None = None  # custom: raise Wrong, after the mistakes
+    tol: float = 1e-4
+    examples: tuple[Values, ...] = field(default=())  # more right values (tests feed them)
+
+
+STEPS: dict[str, Step] = {}
+
+
+def declare(*steps: Step) -> None:
+    for step in steps:
+        assert step.name not in STEPS, step.name
+        assert step.notebook in NOTEBOOKS, step.notebook
+        assert all(len(h) <= MAX_LINE for h in step.hints), step.name
+        STEPS[step.name] = step
+
+
+# --- reading the learner's values ----------------------------------------------------------------
+
+
+def get(ns: Mapping[str, Any], name: str) -> Any:
+    """The learner's `name`, or Missing if the cell that makes it has not run (or is blank)."""
+    if name not in ns:
+        if name == SHOWN:
+            raise Missing("the cell above shows no value yet: write your expression and run it.")
+        raise Missing(f"`{name}` does not exist yet: run the cell that makes {name} first.")
+    value = ns[name]
+    if value is Ellipsis:
+        if name == SHOWN:
+            raise Missing("the cell above still shows `...`: write your expression in it and run it.")
+        raise Missing(f"`{name}` is still `...`: write your code in the cell above and run it.")
+    if name == SHOWN and value is None:
+        raise Missing(
+            "the cell above shows no value: its last line should be an expression "
+            "(print shows a value but leaves none)."
+        )
+    return value
+
+
+def values_of(step: Step, ns: Mapping[str, Any]) -> Values:
+    """The learner's values as the step compares them (tensors detached from any graph)."""
+    got = step.look(ns) if step.look is not None else {name: get(ns, name) for name in step.reads}
+    return {k: v.detach() if isinstance(v, torch.Tensor) else v for k, v in got.items()}
+
+
+# --- the generic comparison -----------------------------------------------------------------------
+
+
+def same(got: Any, want: Any, tol: float = 1e-4) -> bool:
+    """Equal in value (a dtype aside): tensors, numbers, strings, lists/tuples, dicts."""
+    if isinstance(want, torch.Tensor):
+        if isinstance(got, torch.Tensor):
+            got = got.detach()
+        elif isinstance(got, int | float) and want.dim() == 0:
+            got = torch.tensor(got)
+        else:
+            return False
+        if got.shape != want.shape or got.is_complex():
+            return False
+        if not got.is_floating_point() and not want.is_floating_point():
+            return torch.equal(got.long(), want.long())
+        return torch.allclose(got.double(), want.double(), rtol=tol, atol=tol, equal_nan=True)
+    if isinstance(want, bool) or want is None:
+        return got is want or got == want
+    if isinstance(want, int | float):
+        if isinstance(got, torch.Tensor) and got.numel() == 1:
+            got = got.item()
+        if isinstance(got, bool) or not isinstance(got, int | float):
+            return False
+        if isinstance(want, int) and isinstance(got, int):
+            return got == want
+        if math.isinf(want) or math.isnan(want):
+            return got == want or (math.isnan(want) and math.isnan(got))
+        return math.isclose(got, want, rel_tol=tol, abs_tol=tol)
+    if isinstance(want, str):
+        return isinstance(got, str) and got == want
+    if isinstance(want, list | tuple):
+        if isinstance(got, torch.Tensor):
+            got = got.tolist()
+        return (
+            isinstance(got, list | tuple)
+            and len(got) == len(want)
+            and all(same(a, b, tol) for a, b in zip(got, want, strict=True))
+        )
+    if isinstance(want, dict):
+        return (
+            isinstance(got, Mapping)
+            and set(got) == set(want)
+            and all(same(got[k], want[k], tol) for k in want)
+        )
+    return bool(got == want)
+
+
+def matches(got: Values, want: Values, tol: float) -> bool:
+    return all(name in got and same(got[name], want[name], tol) for name in want)
+
+
+def _brief(value: Any) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"a {tuple(value.shape)} {str(value.dtype).replace('torch.', '')} tensor"
+    text = repr(value)
+    return text if len(text) <= 60 else f"a {type(value).__name__} of {len(value):,}" if hasattr(
+        value, "__len__"
+    ) else text[:57] + "..."
+
+
+def differs(got: Values, want: Values) -> str:
+    """One phrase on the first name whose value differs from the reference."""
+    for name, w in want.items():
+        g = got.get(name)
+        if same(g, w, 1e-4):
+            continue
+        label = "the cell above shows" if name == SHOWN else f"`{name}` is"
+        if isinstance(w, torch.Tensor) and isinstance(g, torch.Tensor):
+            if g.shape != w.shape:
+                return f"{label} {_brief(g)}; want shape {tuple(w.shape)}"
+            return f"{label} {_brief(g)} of the right shape, with other values"
+        if type(g) is not type(w) and not (isinstance(g, int | float) and isinstance(w, float)):
+            return f"{label} {_brief(g)}; want {_brief(w)}"
+        if isinstance(w, list | tuple | dict) and hasattr(g, "__len__") and len(g) != len(w):
+            return f"{label} {len(g):,} long; want {len(w):,}"
+        return f"{label} {_brief(g)}, not the expected value"
+    return "not the expected values"
+
+
+def short(text: str) -> str:
+    return text if len(text) <= MAX_LINE else text[: MAX_LINE - 3] + "..."
+
+
+def diagnose(step: Step, got: Values) -> str:
+    """The ✓ text, or Wrong naming the mistake (a rule, a declared mistake, or the difference)."""
+    for rule in step.shape:
+        if rule.fails(got):
+            raise Wrong(rule.says)
+    want = step.reference()
+    if matches(got, want, step.tol):
+        for rule in step.rules:
+            if rule.fails(got):
+                raise Wrong(rule.says)
+        return step.done(got)
+    for mistake in step.mistakes:
+        if mistake.when is not None:
+            if mistake.when(got):
+                raise Wrong(mistake.says)
+        elif matches(got, mistake.makes(), step.tol):
+            raise Wrong(mistake.says)
+    if step.judge is not None:
+        step.judge(got)
+    raise Wrong(f"{differs(got, want)}. Hint: {step.hints[0]}")
+
+
+def near(name: str, names: list[str] | tuple[str, ...] | None = None) -> str:
+    """One line for an unknown check name, with the nearest names."""
+    pool = list(names if names is not None else STEPS)
+    close = difflib.get_close_matches(name, pool, n=4, cutoff=0.5)
+    if not close:
+        close = [n for n in pool if name.lower() in n.lower()][:4]
+    also = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return f"✗ no check named {name!r}.{also} (progress() lists this notebook's steps)"
+
+
+def is_tensor(value: Any) -> bool:
+    return isinstance(value, torch.Tensor)
+
+
+def not_tensor(name: str, how: str) -> Rule:
+    """A shape rule: `name` must be a tensor."""
+    return Rule(f"`{name}` is not a tensor: {how}.", lambda v: not is_tensor(v.get(name)))

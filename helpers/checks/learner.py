@@ -1,0 +1,191 @@
+"""What a learner calls: check, hint, solution, progress, needs. Each prints one line.
+
+The value under a cell is read from the cell itself: an IPython hook keeps the result of the
+last cell run that is not a call of these functions (its value, or the error it stopped with),
+so a `for _ in ...` loop that shadows `_` changes nothing.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from helpers.checks.core import SHOWN, STEPS, Missing, Step, Wrong, diagnose, near, short, values_of
+
+SOLUTIONS = Path(__file__).resolve().parents[2] / "workbook" / "solutions.json"
+_OWN = re.compile(r"^\s*((check|hint|solution|progress)\(.*\)\s*;?\s*|#.*|)$")
+
+_hints_given: dict[str, int] = {}
+_passed: set[str] = set()
+_last: dict[str, Any] = {}  # "value", "error", "source" of the last answer cell
+_notebook: list[str] = []  # the workbook notebook this kernel runs (set by start())
+
+
+class NotYet(Exception):
+    """A gated cell whose checks have not passed: shown as one line, not a traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
+
+
+def _ns(ns: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The notebook's globals: those of the frame that called check() (like otter's grader)."""
+    if ns is not None:
+        return ns
+    frame = inspect.currentframe()
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("helpers.checks"):
+        frame = frame.f_back
+    return frame.f_globals if frame is not None else {}
+
+
+def _with_shown(step: Step, ns: Mapping[str, Any]) -> Mapping[str, Any]:
+    """ns, with `_` the value of the learner's last cell (when the hook has seen one)."""
+    if SHOWN not in step.reads or "value" not in _last:
+        return ns
+    return {**ns, SHOWN: _last["value"]}
+
+
+def _raised(step: Step) -> str | None:
+    """The error the learner's last cell stopped with, when that cell is this step's."""
+    err, source = _last.get("error"), _last.get("source", "")
+    if err is None:
+        return None
+    if SHOWN in step.reads or any(re.search(rf"\b{re.escape(n)}\b", source) for n in step.reads):
+        text = short(f"{type(err).__name__}: {err}".splitlines()[0])
+        return f"✗ your cell above stopped with {text} — fix it and run it again, then this check."
+    return None
+
+
+def result(name: str, ns: Mapping[str, Any] | None = None) -> tuple[bool, str]:
+    """(passed, the one line check() prints) for step `name` against the namespace `ns`."""
+    if name not in STEPS:
+        return False, near(name)
+    step = STEPS[name]
+    ns = _ns(ns)
+    try:
+        line = "✓ " + diagnose(step, values_of(step, _with_shown(step, ns)))
+        ok = True
+    except Missing as missing:
+        ok, line = False, f"✗ {missing} Hint: {step.hints[0]}"
+    except Wrong as wrong:
+        ok, line = False, f"✗ {wrong}"
+    except Exception as err:  # a learner's object that breaks our comparison: still one line
+        ok, line = False, f"✗ could not check it ({type(err).__name__}: {err}). Hint: {step.hints[0]}"
+    if ok:
+        _passed.add(name)
+    return ok, short(" ".join(line.split()))
+
+
+def check(name: str, ns: Mapping[str, Any] | None = None) -> None:
+    """Print one line: ✓ and the value that proves it, or ✗ and what is wrong."""
+    if name not in STEPS:
+        print(near(name))
+        return
+    raised = _raised(STEPS[name]) if ns is None else None
+    line = raised or result(name, _ns(ns))[1]
+    if " Hint: " in line:  # the first hint is given: hint() goes on with the next one
+        _hints_given[name] = max(_hints_given.get(name, 0), 1)
+    print(line)
+
+
+def hint(name: str) -> None:
+    """Print the next hint for step `name` (then, once they are used up, where the solution is)."""
+    if name not in STEPS:
+        print(near(name))
+        return
+    hints = STEPS[name].hints
+    k = _hints_given.get(name, 0)
+    if k < len(hints):
+        print(f"hint {k + 1}/{len(hints)}: {hints[k]}")
+        _hints_given[name] = k + 1
+    else:
+        print(f'no more hints: solution("{name}") shows the reference solution')
+
+
+def solutions() -> dict[str, Any]:
+    try:
+        return dict(json.loads(SOLUTIONS.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+def solution(name: str) -> None:
+    """Print the reference solution of `name`, as the solution notebook writes it."""
+    if name not in STEPS:
+        print(near(name))
+        return
+    entry = solutions().get(name)
+    print(entry["solution"] if entry else f"no stored solution for {name!r}: run `make workbook`")
+
+
+def steps_of(notebook: str) -> list[str]:
+    """The steps of a workbook notebook (by file name or slug), in the notebook's order."""
+    slug = re.sub(r"^\d\d_|\.ipynb$", "", notebook)
+    marked = [(v["cell"], k) for k, v in solutions().items() if v.get("slug") == slug]
+    if marked:
+        return [k for _, k in sorted(marked)]
+    return [s.name for s in STEPS.values() if s.notebook == slug]
+
+
+def start(notebook: str) -> None:
+    """Called by a workbook's first cell: which notebook this kernel runs (for progress())."""
+    _notebook[:] = [notebook]
+    _hook()
+
+
+def progress(notebook: str | None = None, ns: Mapping[str, Any] | None = None) -> None:
+    """Print which steps of this notebook pass: ✓ passed (now or earlier), ✗ not yet."""
+    name = notebook or (_notebook[0] if _notebook else "")
+    names = steps_of(name) if name else sorted(_passed)
+    ns = _ns(ns)
+    marks = []
+    for step in names:
+        ok = step in _passed or (SHOWN not in STEPS[step].reads and result(step, ns)[0])
+        marks.append(("✓ " if ok else "✗ ") + step)
+    done = sum(m.startswith("✓") for m in marks)
+    print(f"{name or 'this session'}: {done}/{len(marks)} steps pass — " + ", ".join(marks))
+
+
+def needs(*names: str) -> None:
+    """The first line of a cell that builds on the learner's answers: it goes on once their
+    checks have passed in this session (or pass now); else one line says which cell to run."""
+    ns = _ns(None)
+    waiting = [
+        n for n in names if n not in _passed and not (SHOWN in STEPS[n].reads or result(n, ns)[0])
+    ]
+    if waiting:
+        todo = " and ".join(f'check("{n}")' for n in waiting)
+        raise NotYet(
+            f"⏸ this cell builds on your answers: first run the cell above {todo} and that "
+            f"check until it says ✓ (after a restart: run the notebook from the top)."
+        )
+
+
+def _after(result: Any) -> None:
+    """post_run_cell: keep the value and error of the last cell that is not a check call."""
+    source = getattr(getattr(result, "info", None), "raw_cell", "") or ""
+    if all(_OWN.match(line) for line in source.splitlines()) and source.strip():
+        return
+    _last.clear()
+    _last.update(
+        value=getattr(result, "result", None),
+        error=getattr(result, "error_in_exec", None),
+        source=source,
+    )
+
+
+def _hook() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and _after not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", _after)
+
+
+_hook()

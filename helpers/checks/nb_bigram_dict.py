@@ -1,0 +1,217 @@
+"""02 · Bigrams in a dictionary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from helpers.checks import ref
+from helpers.checks.core import SHOWN, Mistake, Rule, Step, declare
+
+
+def _b(start: str = "<S>", end: str = "<E>") -> dict[tuple[str, str], int]:
+    return dict(ref.bigrams(start, end))
+
+
+def _no_start() -> dict[tuple[str, str], int]:
+    out: Counter[tuple[str, str]] = Counter()
+    for w in ref.words():
+        chs = [*w, "<E>"]
+        out.update(zip(chs, chs[1:], strict=False))
+    return dict(out)
+
+
+def _top(n: int = 10, reverse: bool = True) -> list[tuple[tuple[str, str], int]]:
+    return sorted(_b().items(), key=lambda kv: kv[1], reverse=reverse)[:n]
+
+
+def _pairs(v: dict[str, Any]) -> bool:
+    r = v[SHOWN]
+    return not (
+        isinstance(r, list | tuple)
+        and r
+        and all(isinstance(x, list | tuple) and len(x) == 2 for x in r)
+    )
+
+
+declare(
+    Step(
+        name="zip_pairs",
+        notebook="bigram_dict",
+        reads=("w", "ch1", "ch2"),
+        blank="for w in words[:1]:\n    print(w)\n    ...  # for each pair of neighbouring "
+        "characters ch1, ch2 of w (use zip): print(ch1, ch2)",
+        hints=(
+            "zip of w and w shifted by one pairs each character with the next; zip stops where "
+            "the shorter one runs out.",
+            "for ch1, ch2 in zip(w, w[1:]):\n        print(ch1, ch2)",
+        ),
+        anchor="for ch1, ch2 in zip(w, w[1:]):",
+        reference=lambda: {"w": "emma", "ch1": "m", "ch2": "a"},
+        done=lambda v: f"emma: 3 pairs, the last {v['ch1']} {v['ch2']}: zip stops where w[1:] "
+        "runs out",
+        mistakes=(
+            Mistake(
+                "`w` is not 'emma': this cell's loop takes the first word only, words[:1].",
+                lambda: {"w": "olivia"},
+                when=lambda v: v["w"] != "emma",
+            ),
+            Mistake(
+                "the last pair is a character with itself: zip(w, w) pairs each character with "
+                "itself; use w[1:] as the second.",
+                lambda: {"ch1": "a", "ch2": "a"},
+            ),
+            Mistake(
+                "the last pair is reversed, (a, m): zip(w, w[1:]), first w, then w[1:].",
+                lambda: {"ch1": "a", "ch2": "m"},
+            ),
+        ),
+    ),
+    Step(
+        name="tokens",
+        notebook="bigram_dict",
+        reads=("w", "chs", "ch1", "ch2"),
+        blank="for w in words[:3]:\n    chs = list(w)  # put the start token \"<S>\" before and "
+        "the end token \"<E>\" after\n    ...  # for each neighbouring pair ch1, ch2 of chs "
+        "(use zip): print(ch1, ch2)",
+        hints=(
+            "Two special tokens frame every word: one list before the characters, one after; "
+            "then pair neighbours as before.",
+            'chs = ["<S>"] + list(w) + ["<E>"], then for ch1, ch2 in zip(chs, chs[1:]):',
+        ),
+        anchor='chs = ["<S>"] + list(w) + ["<E>"]',
+        reference=lambda: {
+            "w": "ava",
+            "chs": ["<S>", "a", "v", "a", "<E>"],
+            "ch1": "a",
+            "ch2": "<E>",
+        },
+        done=lambda v: "ava: 5 tokens, 4 bigrams from <S>a to a<E>",
+        shape=(
+            Rule(
+                '`chs` should be a list: ["<S>"] + list(w) + ["<E>"].',
+                lambda v: not isinstance(v["chs"], list),
+            ),
+        ),
+        mistakes=(
+            Mistake(
+                "`w` is not 'ava': this cell's loop runs over the first three words, words[:3].",
+                lambda: {"w": "emma"},
+                when=lambda v: v["w"] != "ava",
+            ),
+            Mistake(
+                'no "<E>" at the end: the end token is forgotten; add + ["<E>"].',
+                lambda: {"chs": ["<S>", "a", "v", "a"]},
+            ),
+            Mistake(
+                'no "<S>" in front: the start token is forgotten; start with ["<S>"] +.',
+                lambda: {"chs": ["a", "v", "a", "<E>"]},
+            ),
+            Mistake(
+                'here the tokens are "<S>" and "<E>" (the "." comes later, in notebook 03).',
+                lambda: {"chs": [".", "a", "v", "a", "."]},
+            ),
+            Mistake(
+                "w is one item of chs: list(w) splits the word into its characters.",
+                lambda: {"chs": ["<S>", "ava", "<E>"]},
+            ),
+            Mistake(
+                "chs is right but the loop's last pair is not (a, <E>): pair chs with itself "
+                "shifted, zip(chs, chs[1:]).",
+                lambda: {"ch1": "v", "ch2": "a"},
+            ),
+        ),
+    ),
+    Step(
+        name="bigram_counts",
+        notebook="bigram_dict",
+        reads=("b",),
+        blank="b = {}\n# count every bigram of every word into b: b[(ch1, ch2)] = how often ch2 "
+        'follows ch1\n# (with "<S>" before and "<E>" after each word; b.get(pair, 0) gives 0 '
+        "for a new pair)",
+        hints=(
+            "Loop over every word and its pairs; for each pair add one to its count, starting "
+            "from 0 the first time.",
+            "for w in words: chs = ...; for ch1, ch2 in zip(chs, chs[1:]): "
+            "b[(ch1, ch2)] = b.get((ch1, ch2), 0) + 1",
+        ),
+        anchor="b[bigram] = b.get(bigram, 0) + 1",
+        reference=lambda: {"b": _b()},
+        done=lambda v: f"{len(v['b'])} different bigrams, {sum(v['b'].values()):,} in all "
+        "(the lesson's 228,146)",
+        shape=(
+            Rule(
+                "`b` should be a dict from (ch1, ch2) to a count.",
+                lambda v: not hasattr(v["b"], "items"),
+            ),
+        ),
+        mistakes=(
+            Mistake(
+                "`b` is still empty: write the counting loop and run it.",
+                lambda: {"b": {}},
+            ),
+            Mistake(
+                "every count is 1: add to the count, b.get(pair, 0) + 1, don't overwrite it.",
+                lambda: {"b": dict.fromkeys(_b(), 1)},
+                when=lambda v: bool(v["b"]) and all(k == 1 for k in v["b"].values()),
+            ),
+            Mistake(
+                "32,033 bigrams short (one per word): the end token <E> is forgotten.",
+                lambda: {"b": _b("<S>", "")},
+            ),
+            Mistake(
+                "32,033 bigrams short (one per word): the start token <S> is forgotten.",
+                lambda: {"b": _no_start()},
+            ),
+            Mistake(
+                "the keys should be (ch1, ch2) tuples, e.g. ('e', 'm'), not strings.",
+                lambda: {"b": {"".join(k): c for k, c in _b().items()}},
+                when=lambda v: any(isinstance(k, str) for k in v["b"]),
+            ),
+            Mistake(
+                "counts of the first three words only: loop over every word, for w in words:.",
+                lambda: {"b": dict(Counter(p for w in ref.words()[:3] for p in zip(
+                    ["<S>", *w], [*w, "<E>"], strict=True)))},
+            ),
+        ),
+    ),
+    Step(
+        name="ranked",
+        notebook="bigram_dict",
+        reads=(SHOWN,),
+        blank="...  # the 10 most common bigrams: the (pair, count) items of b, largest count "
+        "first\n# (an expression)",
+        hints=(
+            "sorted(...) can order the items of b by their count (a key function); largest "
+            "first, then keep ten.",
+            "sorted(b.items(), key=lambda kv: -kv[1])[:10]",
+        ),
+        anchor="sorted(b.items(), key=lambda kv: -kv[1])[:10]",
+        reference=lambda: {SHOWN: _top()},
+        done=lambda v: f"most common: {v[SHOWN][0][0]} {v[SHOWN][0][1]:,} times, then "
+        f"{v[SHOWN][1][0]} {v[SHOWN][1][1]:,} (the video's)",
+        shape=(
+            Rule(
+                "the cell should show a list of (pair, count), like sorted(b.items(), ...)[:10].",
+                _pairs,
+            ),
+        ),
+        mistakes=(
+            Mistake(
+                "smallest count first: sort by -count (or reverse=True).",
+                lambda: {SHOWN: _top(reverse=False)},
+                when=lambda v: v[SHOWN][0][1] == 1,
+            ),
+            Mistake(
+                "sorted by the pair, not the count: key=lambda kv: -kv[1].",
+                lambda: {SHOWN: sorted(_b().items())[:10]},
+                when=lambda v: v[SHOWN][0][1] != _top()[0][1],
+            ),
+            Mistake(
+                "all the bigrams: keep the first ten, [:10].",
+                lambda: {SHOWN: _top(10_000)},
+                when=lambda v: len(v[SHOWN]) > 10,
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,132 @@
+"""What the sampling steps share: a learner's loop is read as (last name, generator state) and
+compared with the lesson's loop on the same rows; its mistakes are the loops learners write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import torch
+
+from helpers.checks import ref
+from helpers.checks.core import Missing, Mistake, Wrong, get
+
+Row = Callable[[int], torch.Tensor]
+
+
+def generator(ns: Mapping[str, Any]) -> torch.Generator:
+    g = get(ns, "g")
+    if not isinstance(g, torch.Generator):
+        raise Wrong("`g` should be a torch.Generator: torch.Generator().manual_seed(2147483647).")
+    return g
+
+
+def names(ns: Mapping[str, Any], name: str) -> list[str]:
+    value = get(ns, name)
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise Wrong(f"`{name}` should be a list of strings.")
+    if not value:
+        raise Missing(f"`{name}` is empty: write the sampling loop in the cell above and run it.")
+    return value
+
+
+def look_out(ns: Mapping[str, Any]) -> dict[str, Any]:
+    """The last name of a loop that prints its names: "".join(out), and g's state."""
+    return {"name": "".join(names(ns, "out")), "state": generator(ns).get_state()}
+
+
+def look_list(name: str) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """A loop that keeps its names in a list: the list and g's state."""
+
+    def look(ns: Mapping[str, Any]) -> dict[str, Any]:
+        return {"name": names(ns, name), "state": generator(ns).get_state()}
+
+    return look
+
+
+def reference(row: Callable[[], Row], keep: bool = False) -> Callable[[], dict[str, Any]]:
+    def build() -> dict[str, Any]:
+        drawn = ref.sampling(row())
+        return {"name": [n for n, _ in drawn] if keep else drawn[-1][0], "state": drawn[-1][1]}
+
+    return build
+
+
+def _count(row: Callable[[], Row], k: int, keep: bool) -> dict[str, Any]:
+    drawn = ref.sampling(row(), k)
+    return {"name": [n for n, _ in drawn] if keep else drawn[-1][0], "state": drawn[-1][1]}
+
+
+def mistakes(row: Callable[[], Row], keep: bool = False, what: str = "row ix") -> tuple[
+    Mistake, ...
+]:
+    """The slips of a sampling loop drawn from `row`."""
+    fresh = ref.generator().get_state()
+
+    def other_count(v: dict[str, Any]) -> bool:
+        states = [s for _, s in ref.sampling(row(), 12)]
+        return any(torch.equal(v["state"], s) for k, s in enumerate(states) if k != 4)
+
+    def no_dot(v: dict[str, Any]) -> bool:
+        last = v["name"] if isinstance(v["name"], str) else v["name"][-1]
+        return not last.endswith(".")
+
+    def joined(v: dict[str, Any]) -> bool:
+        all5 = "".join(n for n, _ in ref.sampling(row()))
+        return v["name"] == all5
+
+    return (
+        Mistake(
+            "g has not drawn anything: pass generator=g to torch.multinomial (without it the "
+            "names are not reproducible).",
+            lambda: {"state": fresh},
+            when=lambda v: torch.equal(v["state"], fresh),
+        ),
+        Mistake(
+            "the names lack their closing '.': append itos[ix] before the `if ix == 0: break`.",
+            lambda: {"name": "mor" if not keep else ["mor"]},
+            when=no_dot,
+        ),
+        Mistake(
+            "out holds every name at once: out = [] goes inside the loop, before each name.",
+            lambda: {"name": "".join(n for n, _ in ref.sampling(row()))},
+            when=joined,
+        ),
+        Mistake(
+            "g is seeded again for every name, so every name is the first one: seed g once, "
+            "right before the loop.",
+            lambda: {
+                "name": [n for n, _ in ref.sampling(row(), reseed_each=True)]
+                if keep
+                else ref.sampling(row(), reseed_each=True)[-1][0],
+                "state": ref.sampling(row(), reseed_each=True)[-1][1],
+            },
+        ),
+        Mistake(
+            "g has drawn a different number of names than 5: seed g right before the loop, "
+            "then for _ in range(5), drawing each character with generator=g.",
+            lambda: _count(row, 4, keep),
+            when=other_count,
+        ),
+        Mistake(
+            f"those names come from the columns: p is a row, {what} (what follows ix), not "
+            "[:, ix].",
+            lambda: _count(lambda: column(row()), 5, keep),
+        ),
+    )
+
+
+def column(row: Row) -> Row:
+    """The columns of the table whose rows are `row` (the [:, ix] slip)."""
+    table = torch.stack([row(i) for i in range(ref.V)])
+
+    def col(ix: int) -> torch.Tensor:
+        c = table[:, ix]
+        return c / c.sum()
+
+    return col
+
+
+def done(v: dict[str, Any]) -> str:
+    shown = v["name"] if isinstance(v["name"], str) else ", ".join(v["name"])
+    return f"the lesson's seeded names, ... {shown}"
