@@ -308,7 +308,7 @@ def train_onehot(
     lr: float = 50.0,
     l2: float = 0.0,
 ) -> list[float]:
-    """The lesson's gradient descent, `W` in place; losses. Defined in 06_neural_net."""
+    """The lesson's gradient descent, `W` in place; losses. Defined in 07_training."""
     if len(ys) == 0:
         raise ValueError("no training examples: the loss of nothing is undefined")
     losses = []
@@ -324,7 +324,7 @@ def train_onehot(
 def count_loss_and_grad(
     W: torch.Tensor, N: torch.Tensor, l2: float = 0.0
 ) -> tuple[float, torch.Tensor]:
-    """The one-hot net's loss and gradient from counts. Defined in 07_matches_counts."""
+    """The one-hot net's loss and gradient from counts. Defined in 08_matches_counts."""
     # Row i of the data is N[i].sum() copies of one-hot(i), so
     # dL/dW = (N.sum(1) * softmax(W) - N) / N.sum() + 2 * l2 * W / W.numel().
     W = W.detach()
@@ -341,7 +341,7 @@ def count_loss_and_grad(
 
 
 def net_probabilities(W: torch.Tensor) -> torch.Tensor:
-    """softmax(W) by rows: the net's probabilities. Defined in 07_matches_counts."""
+    """softmax(W) by rows: the net's probabilities. Defined in 08_matches_counts."""
     return torch.softmax(W.detach(), dim=1)
 
 
@@ -353,7 +353,7 @@ def fit_fast(
     max_steps: int = 100_000,
     on_step: Callable[[float], object] | None = None,
 ) -> tuple[torch.Tensor, list[float]]:
-    """Momentum from W = 0 to `tolerance` of the count bound. Defined in 07_matches_counts."""
+    """Momentum from W = 0 to `tolerance` of the count bound. Defined in 08_matches_counts."""
     # The bound is the count model's NLL at alpha=0, the lowest any table reaches here. A step
     # that would raise the loss is not taken: momentum is dropped, and if even a plain step
     # overshoots, lr is halved, so the losses only fall, on any data.
@@ -386,7 +386,7 @@ def fit_fast(
 def split_words(
     words: list[str], seed: int = SEED, fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)
 ) -> tuple[list[str], list[str], list[str]]:
-    """Train/dev/test split of the unique words (no name in two sets). Defined in 09_splits."""
+    """Train/dev/test split of the unique words (no name in two sets). Defined in 10_splits."""
     unique = list(dict.fromkeys(words))
     random.Random(seed).shuffle(unique)
     n1 = int(fractions[0] * len(unique))

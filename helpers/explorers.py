@@ -1,4 +1,4 @@
-"""Explorers for "Going deeper": draw a name one character at a time (04), watch the net train (07).
+"""Explorers for "Going deeper": draw a name one character at a time (04), watch the net train (08).
 
 Each explorer is a box of ipywidgets whose pictures are small SVG strings in `HTML` widgets, built
 in the kernel from the 27x27 tables only: an update is O(V^2) arithmetic and a few kB of text, so
@@ -258,7 +258,7 @@ def training_explorer(
 ) -> StaticBox:
     """Train the one-layer net from W = 0 by buttons and watch softmax(W) become P.
 
-    Defined for 07_matches_counts (Going deeper). children: [0] the buttons "1 step",
+    Defined for 08_matches_counts (Going deeper). children: [0] the buttons "1 step",
     "10 steps", "100 steps" with the learning-rate slider, [1] the loss (`Label`), [2] the
     largest |softmax(W) - P| (`Label`), [3] the pictures (`HBox` of `HTML`: the loss curve,
     softmax(W), P). Each step is plain gradient descent with `bigram.count_loss_and_grad`:

@@ -1,9 +1,9 @@
 """Every "Defined in NN..." in a helper's docstring names a notebook that shows that function.
 
-A docstring line such as `Defined in 06_neural_net.` promises the learner that notebook 06 is
+A docstring line such as `Defined in 07_training.` promises the learner that notebook 07 is
 where the function is taught. The promise holds when that notebook's code uses the function by
 name (`bigram.forward_nll(...)`), or defines its inline twin: a `def` whose name the docstring
-gives in backticks (e.g. "Defined in 07_matches_counts (inline as `loss_and_grad`)").
+gives in backticks (e.g. "Defined in 08_matches_counts (inline as `loss_and_grad`)").
 Names are read from the parsed code, so a mention in a comment or a string does not count.
 """
 

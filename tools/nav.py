@@ -4,7 +4,8 @@
     python tools/nav.py --check  # exit 1 if anything is out of date (tests run this)
 
 Each lesson notebook gets a first and a last markdown cell (metadata {"nav": "top"|"bottom"})
-linking the previous notebook, the contents and the next one. Titles come from each
+linking the previous notebook, the contents and the next one, and a "Next" cell (metadata
+{"nav": "next"}) closing the main path, just before "## Going deeper (optional)". Titles come from each
 notebook's own heading (`# 05 · Title`), the one-line summary from the paragraph under it.
 Only markdown changes: no notebook needs re-executing after this.
 """
@@ -24,11 +25,16 @@ README = ROOT / "README.md"
 START, END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
 PARTS = [
     ("Part 1 · Counting", "01", "05"),
-    ("Part 2 · A neural net", "06", "07"),
-    ("Beyond the lesson · the exercises", "08", "99"),
+    ("Part 2 · A neural net", "06", "08"),
+    ("Beyond the lesson · the exercises", "09", "99"),
 ]
+# The lecture's video; notebooks 01-08 link the moment each section follows (tests/test_video.py).
+VIDEO = "https://www.youtube.com/watch?v=PaCmpygFfXo"
+VIDEO_TITLE = "The spelled-out intro to language modeling: building makemore"
+LECTURE_LAST = "08"
+GOING_DEEPER = "## Going deeper"
 WORKBOOK = "../workbook"  # the workbook edition: the same file names, code left to write
-WORKBOOK_LAST = "08"  # the workbook covers the lesson and the trigram exercise: 01 to 08
+WORKBOOK_LAST = "09"  # the workbook covers the lesson and the trigram exercise: 01 to 09
 # The lecture's exercises (from the video's description), and the notebook that answers each.
 EXERCISES = [
     (
@@ -36,14 +42,14 @@ EXERCISES = [
         "train a trigram language model, i.e. take two characters as an input to predict the 3rd "
         "one. Feel free to use either counting or a neural net. Evaluate the loss; Did it improve "
         "over a bigram model?",
-        "08",
+        "09",
     ),
     (
         "E02",
         "split up the dataset randomly into 80% train set, 10% dev set, 10% test set. Train the "
         "bigram and trigram models only on the training set. Evaluate them on dev and test "
         "splits. What can you see?",
-        "09",
+        "10",
     ),
     (
         "E03",
@@ -52,25 +58,25 @@ EXERCISES = [
         "loss. What patterns can you see in the train and dev set loss as you tune this "
         "strength? Take the best setting of the smoothing and evaluate on the test set once and "
         "at the end. How good of a loss do you achieve?",
-        "10",
+        "11",
     ),
     (
         "E04",
         "we saw that our 1-hot vectors merely select a row of W, so producing these vectors "
         "explicitly feels wasteful. Can you delete our use of F.one_hot in favor of simply "
         "indexing into rows of W?",
-        "11",
+        "12",
     ),
     (
         "E05",
         "look up and use F.cross_entropy instead. You should achieve the same result. Can you "
         "think of why we'd prefer to use F.cross_entropy instead?",
-        "12",
+        "13",
     ),
     (
         "E06",
         "meta-exercise! Think of a fun/interesting exercise and complete it yourself.",
-        "13",
+        "14",
     ),
 ]
 
@@ -125,15 +131,31 @@ def nav_cells(paths: list[Path], titles: dict[Path, str], i: int) -> tuple[str, 
     return top, bottom
 
 
-def _with_nav(nb: nbformat.NotebookNode, top: str, bottom: str) -> nbformat.NotebookNode:
+def next_cell(paths: list[Path], titles: dict[Path, str], i: int) -> str:
+    """The line that closes notebook i's main path: a link to the next notebook."""
+    if i + 1 < len(paths):
+        return f"**Next:** {_link(paths[i + 1], titles[paths[i + 1]])}"
+    return "This is the last notebook of the series; [Contents](00_index.ipynb)."
+
+
+def _with_nav(
+    nb: nbformat.NotebookNode, top: str, bottom: str, nxt: str
+) -> nbformat.NotebookNode:
     cells = _content_cells(nb)
     top_cell = nbformat.v4.new_markdown_cell(top, metadata={"nav": "top"})
+    next_cell_ = nbformat.v4.new_markdown_cell(nxt, metadata={"nav": "next"})
     bottom_cell = nbformat.v4.new_markdown_cell(bottom, metadata={"nav": "bottom"})
     old = {c.metadata["nav"]: c for c in nb.cells if "nav" in c.metadata}
-    for cell, kind in ((top_cell, "top"), (bottom_cell, "bottom")):
+    for cell, kind in ((top_cell, "top"), (next_cell_, "next"), (bottom_cell, "bottom")):
         if kind in old:  # keep ids stable so re-running changes nothing
             cell.id = old[kind].id
-    nb.cells = [top_cell, *cells, bottom_cell]
+    deeper = [
+        k
+        for k, c in enumerate(cells)
+        if c.cell_type == "markdown" and c.source.startswith(GOING_DEEPER)
+    ]
+    end = deeper[0] if deeper else len(cells)  # the main path ends where Going deeper begins
+    nb.cells = [top_cell, *cells[:end], next_cell_, *cells[end:], bottom_cell]
     return nb
 
 
@@ -157,6 +179,10 @@ def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat
         f"**Workbook edition:** notebooks 01–{WORKBOOK_LAST}, with the lesson's key steps left for "
         f"you to write and a check after each, are in [`workbook/`]({WORKBOOK}/) under the same "
         f"file names (the link after each notebook below opens its workbook version).",
+        "",
+        f"**The video:** [{VIDEO_TITLE}]({VIDEO}). Notebooks 01–{LECTURE_LAST} follow it; "
+        f"under each section heading, a link such as [▶ 0:24:02]({VIDEO}&t=1442) opens the "
+        f"moment of the video that section follows.",
     ]
     for part, lo, hi in PARTS:
         chosen = [p for p in paths if lo <= p.name[:2] <= hi]
@@ -204,7 +230,8 @@ def main() -> int:
     wanted: dict[Path, str] = {}
     for i, p in enumerate(paths):
         top, bottom = nav_cells(paths, titles, i)
-        wanted[p] = nbformat.writes(_with_nav(books[p], top, bottom)) + "\n"
+        nxt = next_cell(paths, titles, i)
+        wanted[p] = nbformat.writes(_with_nav(books[p], top, bottom, nxt)) + "\n"
     wanted[INDEX] = nbformat.writes(index_notebook(paths, titles, summaries)) + "\n"
     readme = README.read_text(encoding="utf-8")
     head, _, rest = readme.partition(START)

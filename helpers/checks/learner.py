@@ -173,7 +173,7 @@ def _after(result: Any) -> None:
     _last.clear()
     _last.update(
         value=getattr(result, "result", None),
-        error=getattr(result, "error_in_exec", None),
+        error=getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None),
         source=source,
     )
 

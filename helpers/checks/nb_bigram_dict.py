@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from helpers.checks import ref
-from helpers.checks.core import SHOWN, Mistake, Rule, Step, declare
+from helpers.checks.core import SHOWN, Mistake, Rule, Step, Wrong, declare, get
 
 
 def _b(start: str = "<S>", end: str = "<E>") -> dict[tuple[str, str], int]:
@@ -23,6 +24,34 @@ def _no_start() -> dict[tuple[str, str], int]:
 
 def _top(n: int = 10, reverse: bool = True) -> list[tuple[tuple[str, str], int]]:
     return sorted(_b().items(), key=lambda kv: kv[1], reverse=reverse)[:n]
+
+
+def _relative(canon: str) -> Any:
+    """Read the loop on the learner's own word w as if it were `canon`: any word is right."""
+
+    def look(ns: Mapping[str, Any]) -> dict[str, Any]:
+        w = get(ns, "w")
+        if not isinstance(w, str) or len(w) < 2:
+            raise Wrong("`w` should be the loop's word, a string of the words list.")
+        ends = {w[-1]: canon[-1], w[-2]: canon[-2]} if w[-1] != w[-2] else {w[-1]: canon[-1]}
+
+        def tok(ch: Any) -> Any:
+            return ends.get(ch, ch if ch in ("<S>", "<E>", ".") else "?")
+
+        out = {"ch1": tok(get(ns, "ch1")), "ch2": tok(get(ns, "ch2"))}
+        if "chs" in ns or canon == "ava":
+            chs = get(ns, "chs")
+            if isinstance(chs, list):
+                n = len(w)
+                for i in range(len(chs) - n + 1):
+                    if chs[i : i + n] == list(w):
+                        chs = chs[:i] + list(canon) + chs[i + n :]
+                        break
+                chs = [canon if c == w else c for c in chs]
+            out["chs"] = chs
+        return out
+
+    return look
 
 
 def _pairs(v: dict[str, Any]) -> bool:
@@ -47,15 +76,11 @@ declare(
             "for ch1, ch2 in zip(w, w[1:]):\n        print(ch1, ch2)",
         ),
         anchor="for ch1, ch2 in zip(w, w[1:]):",
-        reference=lambda: {"w": "emma", "ch1": "m", "ch2": "a"},
-        done=lambda v: f"emma: 3 pairs, the last {v['ch1']} {v['ch2']}: zip stops where w[1:] "
+        look=_relative("emma"),
+        reference=lambda: {"ch1": "m", "ch2": "a"},
+        done=lambda v: "the last pair is the word's last two characters: zip stops where w[1:] "
         "runs out",
         mistakes=(
-            Mistake(
-                "`w` is not 'emma': this cell's loop takes the first word only, words[:1].",
-                lambda: {"w": "olivia"},
-                when=lambda v: v["w"] != "emma",
-            ),
             Mistake(
                 "the last pair is a character with itself: zip(w, w) pairs each character with "
                 "itself; use w[1:] as the second.",
@@ -80,13 +105,10 @@ declare(
             'chs = ["<S>"] + list(w) + ["<E>"], then for ch1, ch2 in zip(chs, chs[1:]):',
         ),
         anchor='chs = ["<S>"] + list(w) + ["<E>"]',
-        reference=lambda: {
-            "w": "ava",
-            "chs": ["<S>", "a", "v", "a", "<E>"],
-            "ch1": "a",
-            "ch2": "<E>",
-        },
-        done=lambda v: "ava: 5 tokens, 4 bigrams from <S>a to a<E>",
+        look=_relative("ava"),
+        reference=lambda: {"chs": ["<S>", "a", "v", "a", "<E>"], "ch1": "a", "ch2": "<E>"},
+        done=lambda v: "<S>, the characters of w, <E>: len(w) + 1 bigrams, the last one "
+        "ending in <E>",
         shape=(
             Rule(
                 '`chs` should be a list: ["<S>"] + list(w) + ["<E>"].',
@@ -94,11 +116,6 @@ declare(
             ),
         ),
         mistakes=(
-            Mistake(
-                "`w` is not 'ava': this cell's loop runs over the first three words, words[:3].",
-                lambda: {"w": "emma"},
-                when=lambda v: v["w"] != "ava",
-            ),
             Mistake(
                 'no "<E>" at the end: the end token is forgotten; add + ["<E>"].',
                 lambda: {"chs": ["<S>", "a", "v", "a"]},
@@ -114,11 +131,13 @@ declare(
             Mistake(
                 "w is one item of chs: list(w) splits the word into its characters.",
                 lambda: {"chs": ["<S>", "ava", "<E>"]},
+                when=lambda v: len(v["chs"]) == 3,
             ),
             Mistake(
                 "chs is right but the loop's last pair is not (a, <E>): pair chs with itself "
                 "shifted, zip(chs, chs[1:]).",
                 lambda: {"ch1": "v", "ch2": "a"},
+                when=lambda v: v["chs"] == ["<S>", "a", "v", "a", "<E>"],
             ),
         ),
     ),
@@ -198,6 +217,11 @@ declare(
         ),
         mistakes=(
             Mistake(
+                "the keys alone: sort b.items() to keep each (pair, count).",
+                lambda: {SHOWN: [k for k, _ in _top()]},
+                when=lambda v: all(isinstance(x, str) for x in v[SHOWN][0]),
+            ),
+            Mistake(
                 "smallest count first: sort by -count (or reverse=True).",
                 lambda: {SHOWN: _top(reverse=False)},
                 when=lambda v: v[SHOWN][0][1] == 1,
@@ -206,6 +230,11 @@ declare(
                 "sorted by the pair, not the count: key=lambda kv: -kv[1].",
                 lambda: {SHOWN: sorted(_b().items())[:10]},
                 when=lambda v: v[SHOWN][0][1] != _top()[0][1],
+            ),
+            Mistake(
+                "fewer than ten: keep the first ten, [:10].",
+                lambda: {SHOWN: _top(5)},
+                when=lambda v: len(v[SHOWN]) < 10,
             ),
             Mistake(
                 "all the bigrams: keep the first ten, [:10].",

@@ -7,7 +7,7 @@ from typing import Any
 import torch
 
 from helpers.checks import ref
-from helpers.checks.core import SHOWN, Mistake, Rule, Step, declare, is_tensor
+from helpers.checks.core import SHOWN, Mistake, Rule, Step, declare, get, is_tensor
 
 
 def _integer(name: str) -> Rule:
@@ -36,6 +36,14 @@ def _N28(end: str = "<E>") -> torch.Tensor:
 def _from0() -> dict[str, int]:
     letters = sorted(set("".join(ref.words())))
     return {s: i for i, s in enumerate(letters)} | {".": 0}
+
+
+def _look_itos(ns: Any) -> dict[str, Any]:
+    """stoi and itos; a list itos (itos[i] works the same) is read as the dict it stands for."""
+    itos = get(ns, "itos")
+    if isinstance(itos, list | tuple):
+        itos = dict(enumerate(itos))
+    return {"stoi": get(ns, "stoi"), "itos": itos}
 
 
 def _A(twice: int = 2) -> torch.Tensor:
@@ -139,6 +147,7 @@ declare(
             "itos = {i: s for s, i in stoi.items()}",
         ),
         anchor="stoi = {s: i + 1 for i, s in enumerate(chars)}",
+        look=_look_itos,
         reference=lambda: {"stoi": ref.stoi(), "itos": ref.itos()},
         done=lambda v: "stoi['.'] = 0, 'a' = 1 ... 'z' = 26; itos undoes it (27 symbols)",
         shape=(

@@ -39,6 +39,12 @@ def _length(name: str, fn: Any, other: Any, word: str, anchor: str) -> Step:
         shape=(_number(f"the {word} length"),),
         mistakes=(
             Mistake(
+                f"that is the {word} name itself: its length is len(...) of it, or "
+                f"{fn.__name__}(len(w) for w in words).",
+                lambda: {SHOWN: fn(ref.words(), key=len)},
+                when=lambda v: isinstance(v[SHOWN], str) and len(v[SHOWN]) == fn(_lengths()),
+            ),
+            Mistake(
                 f"that is the alphabetically {word} name: {fn.__name__}(words) compares the "
                 f"names themselves. Take {fn.__name__} of the lengths, len(w) for w in words.",
                 lambda: {SHOWN: fn(ref.words())},
@@ -82,6 +88,7 @@ declare(
                 "every name ends in '\\n': readlines() keeps the line ends; use "
                 ".read().splitlines().",
                 lambda: {"words": [w + "\n" for w in ref.words()]},
+                when=lambda v: any(w.endswith("\n") for w in v["words"][:1]),
             ),
         ),
     ),
@@ -107,6 +114,10 @@ declare(
             Mistake(
                 "that counts the characters of the file; count the names: len(words).",
                 lambda: {SHOWN: sum(_lengths()) + ref.WORDS},
+            ),
+            Mistake(
+                "that is the length of one name, the first: count the names, len(words).",
+                lambda: {SHOWN: len(ref.words()[0])},
             ),
             Mistake(
                 "the cell shows a str, not a number: len(words) gives the count (a name is not "

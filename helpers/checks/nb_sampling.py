@@ -21,6 +21,11 @@ def _look_draw(ns):  # type: ignore[no-untyped-def]
     return {"ix": get(ns, "ix"), "state": sampling.generator(ns).get_state()}
 
 
+def _look_rand(ns):  # type: ignore[no-untyped-def]
+    fresh = ref.generator().get_state()
+    return {"p": get(ns, "p"), "used": not torch.equal(sampling.generator(ns).get_state(), fresh)}
+
+
 def _rand() -> torch.Tensor:
     p = torch.rand(3, generator=ref.generator())
     return p / p.sum()
@@ -36,6 +41,11 @@ def _rule_float32(name: str) -> Rule:
 
 def _is_tensor(name: str) -> Rule:
     return Rule(f"`{name}` is not a tensor.", lambda v: not is_tensor(v[name]))
+
+
+def _N_column() -> sampling.Row:
+    N = ref.N().float()
+    return lambda ix: N[:, ix] / N[:, ix].sum()
 
 
 LOOP = (
@@ -109,7 +119,7 @@ declare(
     Step(
         name="seeded_rand",
         notebook="sampling",
-        reads=("p",),
+        reads=("g", "p"),
         blank=SEED_G + "p = ...  # three random numbers drawn with g (torch.rand), divided by "
         "their sum\np",
         hints=(
@@ -118,7 +128,8 @@ declare(
             "p = p / p.sum()",
         ),
         anchor="p = torch.rand(3, generator=g)",
-        reference=lambda: {"p": _rand()},
+        look=_look_rand,
+        reference=lambda: {"p": _rand(), "used": True},
         done=lambda v: f"p = {[round(x, 4) for x in v['p'].tolist()]}, the video's numbers",
         shape=(_is_tensor("p"),),
         mistakes=(
@@ -127,8 +138,13 @@ declare(
             Mistake(
                 "not the lesson's numbers: torch.rand without generator=g uses the global random "
                 "state (not reproducible). Pass generator=g, seeded 2147483647.",
-                lambda: {"p": torch.tensor([0.2, 0.3, 0.5])},
-                when=lambda v: v["p"].shape == (3,) and abs(float(v["p"].sum()) - 1) < 1e-4,
+                lambda: {"used": False},
+                when=lambda v: not v["used"],
+            ),
+            Mistake(
+                "torch.randn draws normal numbers (some negative); torch.rand draws uniform ones "
+                "in [0, 1).",
+                lambda: {"p": (lambda r: r / r.sum())(torch.randn(3, generator=ref.generator()))},
             ),
         ),
     ),
@@ -145,7 +161,7 @@ declare(
         look=sampling.look_out,
         reference=sampling.reference(lambda: ref.count_row),
         done=sampling.done,
-        mistakes=sampling.mistakes(lambda: ref.count_row, what="N[ix]"),
+        mistakes=sampling.mistakes(lambda: ref.count_row, what="N[ix]", col=_N_column),
     ),
     Step(
         name="uniform_loop",
@@ -183,8 +199,8 @@ declare(
         rules=(_rule_float32("P"),),
         mistakes=(
             Mistake(
-                "the columns of P sum to 1, not its rows: P.sum(1) without keepdim=True has "
-                "shape (27,), which broadcasts as a row. Use P.sum(1, keepdim=True).",
+                "the columns of P sum to 1, not its rows: sum each row, P.sum(1, keepdim=True) "
+                "(without keepdim the (27,) sums broadcast as a row and divide the columns).",
                 lambda: {"P": ref.N().float() / ref.N().float().sum(1)},
             ),
             Mistake("divided by the sum of the whole table: divide each row by its own sum.",

@@ -57,15 +57,22 @@ def _count(row: Callable[[], Row], k: int, keep: bool) -> dict[str, Any]:
     return {"name": [n for n, _ in drawn] if keep else drawn[-1][0], "state": drawn[-1][1]}
 
 
-def mistakes(row: Callable[[], Row], keep: bool = False, what: str = "row ix") -> tuple[
-    Mistake, ...
-]:
-    """The slips of a sampling loop drawn from `row`."""
+def mistakes(
+    row: Callable[[], Row],
+    keep: bool = False,
+    what: str = "row ix",
+    col: Callable[[], Row] | None = None,
+) -> tuple[Mistake, ...]:
+    """The slips of a sampling loop drawn from `row` (`col`: the same table's columns)."""
     fresh = ref.generator().get_state()
 
     def other_count(v: dict[str, Any]) -> bool:
-        states = [s for _, s in ref.sampling(row(), 12)]
-        return any(torch.equal(v["state"], s) for k, s in enumerate(states) if k != 4)
+        drawn = ref.sampling(row(), 12)
+        for k, (name, state) in enumerate(drawn):
+            names = [n for n, _ in drawn[: k + 1]] if keep else name
+            if k != 4 and torch.equal(v["state"], state) and v["name"] == names:
+                return True
+        return False
 
     def no_dot(v: dict[str, Any]) -> bool:
         last = v["name"] if isinstance(v["name"], str) else v["name"][-1]
@@ -111,7 +118,7 @@ def mistakes(row: Callable[[], Row], keep: bool = False, what: str = "row ix") -
         Mistake(
             f"those names come from the columns: p is a row, {what} (what follows ix), not "
             "[:, ix].",
-            lambda: _count(lambda: column(row()), 5, keep),
+            lambda: _count(col or (lambda: column(row())), 5, keep),
         ),
     )
 
