@@ -177,13 +177,6 @@ def _check_cells(nb: nbformat.NotebookNode) -> list[tuple[int, str]]:
     return found
 
 
-def _with_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
-    for i, name in _check_cells(nb):
-        nb.cells[i - 1].source = SOLUTIONS[name]["solution"]
-    return nb
-
-
 @pytest.fixture(scope="module")
 def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NotebookClient]:
     """One kernel for every notebook, each run after `%reset -f` and a fresh session."""
@@ -223,24 +216,18 @@ def _errors(nb: nbformat.NotebookNode) -> list[str]:
 
 
 @pytest.mark.parametrize("path", BOOKS, ids=lambda p: p.name[:2])
-def test_shipped_then_solved(path: Path, kernel: NotebookClient) -> None:
+def test_shipped(path: Path, kernel: NotebookClient) -> None:
+    """As shipped, every check prints one ✗ line and every gated cell one ⏸ line naming the
+    check to pass first (the solved run is in test_workbook_answers.py)."""
     shipped = nbformat.read(path, as_version=4)
-    solved = _with_solutions(shipped)
     run(kernel, shipped)
-    run(kernel, solved)
-
     for i, name in _check_cells(shipped):
         lines = _text(shipped.cells[i]).splitlines()
         assert len(lines) == 1 and lines[0].startswith("✗ "), (name, lines)
-    for err in _errors(shipped):  # only the gates: one line each, naming the check to run
+    for err in _errors(shipped):
         assert err.startswith("NotYet: ⏸") and 'check("' in err, err
     for cell in shipped.cells:
         for out in cell.get("outputs", []):
             if out.output_type == "error":
                 assert len(out.traceback) == 1, out.traceback
-
-    assert _errors(solved) == []
-    for i, name in _check_cells(solved):
-        lines = _text(solved.cells[i]).splitlines()
-        assert len(lines) == 1 and lines[0].startswith("✓ "), (name, lines)
-    assert "steps pass" in _text(solved.cells[-1])
+    assert "0/" in _text(shipped.cells[-1])

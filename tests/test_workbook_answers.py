@@ -95,20 +95,22 @@ def lines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             for i, cell in enumerate(cells):
                 if cell.cell_type != "code":
                     continue
-                step = _is_check(cells[i + 1]) if i + 1 < len(cells) else None
-                if step:  # the blank: first the learners' answers, then the reference
+                blank_of = _is_check(cells[i + 1]) if i + 1 < len(cells) else None
+                if blank_of:  # the blank: first the learners' answers, then the reference
                     run(SNAP)
-                    for k, code in by_step.get(step, []):
+                    for k, code in by_step.get(blank_of, []):
                         run(RESTORE)
                         run(code)
-                        out[IDS[k]] = _text(run(f'check("{step}")'))
+                        out[IDS[k]] = _text(run(f'check("{blank_of}")'))
                     run(RESTORE)
-                    run(SOLUTIONS[step]["solution"])
+                    run(SOLUTIONS[blank_of]["solution"])
                     continue
                 done = run(cell.source)
                 name = _is_check(cell)
                 if name:
                     out[f"ref-{name}"] = _text(done)
+                elif cell.id == "workbook-progress":
+                    out[f"progress-{path.name}"] = _text(done)
                 elif _errors(done):
                     out[f"error-{path.name}-{i}"] = "; ".join(_errors(done))
     print(f"\n{len(ANSWERS)} answers in {time.perf_counter() - start:.0f} s")
@@ -132,6 +134,10 @@ def test_every_reference_solution_passes_in_place(lines: dict[str, str]) -> None
     assert sorted(refs) == sorted(SOLUTIONS)
     assert {k: v for k, v in refs.items() if not v.startswith("✓ ")} == {}
     assert [k for k in lines if k.startswith("error-")] == []
+    for name, line in lines.items():  # progress() at the end: every step of the notebook passes
+        if name.startswith("progress-"):
+            done, total = line.split(": ")[1].split(" steps")[0].split("/")
+            assert done == total and int(total) >= 4, line
 
 
 def test_the_corpus_covers_every_step_with_right_and_wrong_answers() -> None:

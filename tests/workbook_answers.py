@@ -55,8 +55,13 @@ def keep(name: str, row: str, count: int = 5, gen: str = ", generator=g") -> str
     """)
 
 
-def nll(words: str, P: str = "P", minus: bool = True, per_word: bool = False,
-        log: str = "torch.log(prob)") -> str:
+def nll(
+    words: str,
+    P: str = "P",
+    minus: bool = True,
+    per_word: bool = False,
+    log: str = "torch.log(prob)",
+) -> str:
     return _(f"""
         log_likelihood = 0.0
         n = 0
@@ -95,7 +100,10 @@ FORWARD = _("""
 
 
 def train(body: str, setup: str = "", steps: int = 100) -> str:
-    return _(setup) + "\n" + _(f"""
+    return (
+        _(setup)
+        + "\n"
+        + _(f"""
         losses = []
         for k in range({steps}):
             logits = W[xs]
@@ -103,7 +111,10 @@ def train(body: str, setup: str = "", steps: int = 100) -> str:
             probs = counts / counts.sum(1, keepdims=True)
             loss = -probs[torch.arange(num), ys].log().mean() + 0.01 * (W**2).mean()
             losses.append(loss.item())
-    """) + "\n" + body
+    """)
+        + "\n"
+        + body
+    )
 
 
 RESET_W = _("""
@@ -154,36 +165,140 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("longest", "other end", "min(len(w) for w in words)"),
     ("longest", "name itself", "max(words, key=len)"),
     # 02 · bigrams in a dictionary
-    ("zip_pairs", OK, "for w in words[:1]:\n    for ch1, ch2 in zip(w, w[1:]):\n        print(ch1, ch2)"),
-    ("zip_pairs", OK, "w = words[0]\nfor i in range(len(w) - 1):\n    ch1, ch2 = w[i], w[i + 1]\n    print(ch1, ch2)"),
-    ("zip_pairs", OK, 'for w in ["emma"]:\n    for ch1, ch2 in zip(w, w[1:]):\n        print(ch1, ch2)'),
-    ("zip_pairs", OK, "for w in words[:3]:\n    for ch1, ch2 in zip(w, w[1:]):\n        print(ch1, ch2)"),
-    ("zip_pairs", "with itself", "for w in words[:1]:\n    for ch1, ch2 in zip(w, w):\n        print(ch1, ch2)"),
-    ("zip_pairs", "reversed", "for w in words[:1]:\n    for ch1, ch2 in zip(w[1:], w):\n        print(ch1, ch2)"),
-    ("tokens", OK, 'for w in words[:3]:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)'),
-    ("tokens", OK, 'for w in words[:3]:\n    chs = ["<S>", *w, "<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)'),
-    ("tokens", OK, 'for w in words[:3]:\n    chs = ["<S>"] + [c for c in w] + ["<E>"]\n    for i in range(len(chs) - 1):\n        ch1, ch2 = chs[i], chs[i + 1]'),
-    ("tokens", OK, 'for w in ["emma"]:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)'),
-    ("tokens", "end token", 'for w in words[:3]:\n    chs = ["<S>"] + list(w)\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)'),
-    ("tokens", "start token", 'for w in words[:3]:\n    chs = list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)'),
-    ("tokens", '"<S>" and "<E>"', 'for w in words[:3]:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)'),
-    ("tokens", "list(w) splits", 'for w in words[:3]:\n    chs = ["<S>", w, "<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)'),
-    ("tokens", "zip(chs, chs[1:])", 'for w in words[:3]:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs):\n        print(ch1, ch2)'),
-    ("bigram_counts", OK, 'b = {}\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[(ch1, ch2)] = b.get((ch1, ch2), 0) + 1'),
-    ("bigram_counts", OK, 'from collections import Counter\n\nb = Counter()\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    b.update(zip(chs, chs[1:]))'),
-    ("bigram_counts", OK, 'from collections import defaultdict\n\nb = defaultdict(int)\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for pair in zip(chs, chs[1:]):\n        b[pair] += 1'),
-    ("bigram_counts", OK, 'b = {}\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for pair in zip(chs, chs[1:]):\n        if pair in b:\n            b[pair] += 1\n        else:\n            b[pair] = 1'),
-    ("bigram_counts", OK, 'from collections import Counter\n\nb = Counter(p for w in words for p in zip(["<S>"] + list(w), list(w) + ["<E>"]))'),
-    ("bigram_counts", "every count is 1", 'b = {}\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[(ch1, ch2)] = 1'),
-    ("bigram_counts", "<E> is forgotten", 'b = {}\nfor w in words:\n    chs = ["<S>"] + list(w)\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[(ch1, ch2)] = b.get((ch1, ch2), 0) + 1'),
-    ("bigram_counts", "<S> is forgotten", 'b = {}\nfor w in words:\n    chs = list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[(ch1, ch2)] = b.get((ch1, ch2), 0) + 1'),
-    ("bigram_counts", "tuples", 'b = {}\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[ch1 + ch2] = b.get(ch1 + ch2, 0) + 1'),
-    ("bigram_counts", "first three words", 'b = {}\nfor w in words[:3]:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[(ch1, ch2)] = b.get((ch1, ch2), 0) + 1'),
+    (
+        "zip_pairs",
+        OK,
+        "for w in words[:1]:\n    for ch1, ch2 in zip(w, w[1:]):\n        print(ch1, ch2)",
+    ),
+    (
+        "zip_pairs",
+        OK,
+        "w = words[0]\nfor i in range(len(w) - 1):\n    ch1, ch2 = w[i], w[i + 1]\n    print(ch1, ch2)",
+    ),
+    (
+        "zip_pairs",
+        OK,
+        'for w in ["emma"]:\n    for ch1, ch2 in zip(w, w[1:]):\n        print(ch1, ch2)',
+    ),
+    (
+        "zip_pairs",
+        OK,
+        "for w in words[:3]:\n    for ch1, ch2 in zip(w, w[1:]):\n        print(ch1, ch2)",
+    ),
+    (
+        "zip_pairs",
+        "with itself",
+        "for w in words[:1]:\n    for ch1, ch2 in zip(w, w):\n        print(ch1, ch2)",
+    ),
+    (
+        "zip_pairs",
+        "reversed",
+        "for w in words[:1]:\n    for ch1, ch2 in zip(w[1:], w):\n        print(ch1, ch2)",
+    ),
+    (
+        "tokens",
+        OK,
+        'for w in words[:3]:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)',
+    ),
+    (
+        "tokens",
+        OK,
+        'for w in words[:3]:\n    chs = ["<S>", *w, "<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)',
+    ),
+    (
+        "tokens",
+        OK,
+        'for w in words[:3]:\n    chs = ["<S>"] + [c for c in w] + ["<E>"]\n    for i in range(len(chs) - 1):\n        ch1, ch2 = chs[i], chs[i + 1]',
+    ),
+    (
+        "tokens",
+        OK,
+        'for w in ["emma"]:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)',
+    ),
+    (
+        "tokens",
+        "end token",
+        'for w in words[:3]:\n    chs = ["<S>"] + list(w)\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)',
+    ),
+    (
+        "tokens",
+        "start token",
+        'for w in words[:3]:\n    chs = list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)',
+    ),
+    (
+        "tokens",
+        '"<S>" and "<E>"',
+        'for w in words[:3]:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)',
+    ),
+    (
+        "tokens",
+        "list(w) splits",
+        'for w in words[:3]:\n    chs = ["<S>", w, "<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        print(ch1, ch2)',
+    ),
+    (
+        "tokens",
+        "zip(chs, chs[1:])",
+        'for w in words[:3]:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs):\n        print(ch1, ch2)',
+    ),
+    (
+        "bigram_counts",
+        OK,
+        'b = {}\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[(ch1, ch2)] = b.get((ch1, ch2), 0) + 1',
+    ),
+    (
+        "bigram_counts",
+        OK,
+        'from collections import Counter\n\nb = Counter()\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    b.update(zip(chs, chs[1:]))',
+    ),
+    (
+        "bigram_counts",
+        OK,
+        'from collections import defaultdict\n\nb = defaultdict(int)\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for pair in zip(chs, chs[1:]):\n        b[pair] += 1',
+    ),
+    (
+        "bigram_counts",
+        OK,
+        'b = {}\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for pair in zip(chs, chs[1:]):\n        if pair in b:\n            b[pair] += 1\n        else:\n            b[pair] = 1',
+    ),
+    (
+        "bigram_counts",
+        OK,
+        'from collections import Counter\n\nb = Counter(p for w in words for p in zip(["<S>"] + list(w), list(w) + ["<E>"]))',
+    ),
+    (
+        "bigram_counts",
+        "every count is 1",
+        'b = {}\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[(ch1, ch2)] = 1',
+    ),
+    (
+        "bigram_counts",
+        "<E> is forgotten",
+        'b = {}\nfor w in words:\n    chs = ["<S>"] + list(w)\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[(ch1, ch2)] = b.get((ch1, ch2), 0) + 1',
+    ),
+    (
+        "bigram_counts",
+        "<S> is forgotten",
+        'b = {}\nfor w in words:\n    chs = list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[(ch1, ch2)] = b.get((ch1, ch2), 0) + 1',
+    ),
+    (
+        "bigram_counts",
+        "tuples",
+        'b = {}\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[ch1 + ch2] = b.get(ch1 + ch2, 0) + 1',
+    ),
+    (
+        "bigram_counts",
+        "first three words",
+        'b = {}\nfor w in words[:3]:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[(ch1, ch2)] = b.get((ch1, ch2), 0) + 1',
+    ),
     ("bigram_counts", "still empty", "b = {}"),
     ("ranked", OK, "sorted(b.items(), key=lambda kv: -kv[1])[:10]"),
     ("ranked", OK, "sorted(b.items(), key=lambda kv: kv[1], reverse=True)[:10]"),
     ("ranked", OK, "from collections import Counter\n\nCounter(b).most_common(10)"),
-    ("ranked", OK, "import operator\n\nsorted(b.items(), key=operator.itemgetter(1), reverse=True)[:10]"),
+    (
+        "ranked",
+        OK,
+        "import operator\n\nsorted(b.items(), key=operator.itemgetter(1), reverse=True)[:10]",
+    ),
     ("ranked", OK, "top = sorted(b.items(), key=lambda x: -x[1])\ntop[:10]"),
     ("ranked", "smallest count first", "sorted(b.items(), key=lambda kv: kv[1])[:10]"),
     ("ranked", "sorted by the pair", "sorted(b.items())[:10]"),
@@ -191,38 +306,134 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("ranked", "fewer than ten", "sorted(b.items(), key=lambda kv: -kv[1])[:5]"),
     ("ranked", "keys alone", "sorted(b, key=lambda k: -b[k])[:10]"),
     # 03 · the count matrix
-    ("tensor_basics", OK, "a = torch.zeros((3, 5), dtype=torch.int32)\na[1, 3] += 1\na[1, 3] += 1\na[0, 0] = 5\na"),
+    (
+        "tensor_basics",
+        OK,
+        "a = torch.zeros((3, 5), dtype=torch.int32)\na[1, 3] += 1\na[1, 3] += 1\na[0, 0] = 5\na",
+    ),
     ("tensor_basics", OK, "a = torch.zeros(3, 5, dtype=torch.int32)\na[1][3] += 2\na[0][0] = 5\na"),
-    ("tensor_basics", OK, "a = torch.zeros((3, 5), dtype=torch.int)\na[1, 3] = a[1, 3] + 1\na[1, 3] += 1\na[0, 0] = 5\na"),
-    ("tensor_basics", OK, "a = torch.zeros((3, 5), dtype=torch.long)\na[1, 3] += 1\na[1, 3] += 1\na[0, 0] = 5\na"),
-    ("tensor_basics", "a[1, 3] is 1", "a = torch.zeros((3, 5), dtype=torch.int32)\na[1, 3] += 1\na[0, 0] = 5\na"),
-    ("tensor_basics", "holds floats", "a = torch.zeros((3, 5))\na[1, 3] += 1\na[1, 3] += 1\na[0, 0] = 5\na"),
-    ("tensor_basics", "3 rows and 5 columns", "a = torch.zeros((5, 3), dtype=torch.int32)\na[1, 2] += 2\na[0, 0] = 5\na"),
-    ("tensor_basics", "top-left", "a = torch.zeros((3, 5), dtype=torch.int32)\na[1, 3] += 1\na[1, 3] += 1\na"),
-    ("tensor_basics", "stopped with IndexError", "a = torch.zeros((3, 5), dtype=torch.int32)\na[3, 1] += 2\na[0, 0] = 5\na"),
-    ("N28", OK, 'N = torch.zeros((28, 28), dtype=torch.int32)\nchars = sorted(list(set("".join(words))))\nstoi = {s: i for i, s in enumerate(chars)}\nstoi["<S>"] = 26\nstoi["<E>"] = 27\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1'),
-    ("N28", OK, 'N = torch.zeros((28, 28), dtype=torch.int64)\nchars = sorted(set("".join(words)))\nstoi = {ch: i for i, ch in enumerate(chars)} | {"<S>": 26, "<E>": 27}\nfor w in words:\n    chs = ["<S>", *w, "<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1'),
-    ("N28", "end token <E>", 'N = torch.zeros((28, 28), dtype=torch.int32)\nchars = sorted(list(set("".join(words))))\nstoi = {s: i for i, s in enumerate(chars)}\nstoi["<S>"] = 26\nstoi["<E>"] = 27\nfor w in words:\n    chs = ["<S>"] + list(w)\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1'),
-    ("N28", "holds floats", 'N = torch.zeros((28, 28))\nchars = sorted(list(set("".join(words))))\nstoi = {s: i for i, s in enumerate(chars)}\nstoi["<S>"] = 26\nstoi["<E>"] = 27\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1'),
-    ("N28", "swapped", 'N = torch.zeros((28, 28), dtype=torch.int32)\nchars = sorted(list(set("".join(words))))\nstoi = {s: i for i, s in enumerate(chars)}\nstoi["<S>"] = 26\nstoi["<E>"] = 27\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch2], stoi[ch1]] += 1'),
-    ("N28", "stopped with IndexError", 'N = torch.zeros((28, 28), dtype=torch.int32)\nchars = sorted(list(set("".join(words))))\nstoi = {s: i + 1 for i, s in enumerate(chars)}\nstoi["<S>"] = 27\nstoi["<E>"] = 28\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1'),
-    ("stoi_itos", OK, 'stoi = {s: i + 1 for i, s in enumerate(chars)}\nstoi["."] = 0\nitos = {i: s for s, i in stoi.items()}'),
-    ("stoi_itos", OK, 'stoi = {ch: i for i, ch in enumerate(["."] + chars)}\nitos = {i: ch for ch, i in stoi.items()}'),
-    ("stoi_itos", OK, 'stoi = {s: i for i, s in enumerate(chars, start=1)}\nstoi["."] = 0\nitos = {v: k for k, v in stoi.items()}'),
+    (
+        "tensor_basics",
+        OK,
+        "a = torch.zeros((3, 5), dtype=torch.int)\na[1, 3] = a[1, 3] + 1\na[1, 3] += 1\na[0, 0] = 5\na",
+    ),
+    (
+        "tensor_basics",
+        OK,
+        "a = torch.zeros((3, 5), dtype=torch.long)\na[1, 3] += 1\na[1, 3] += 1\na[0, 0] = 5\na",
+    ),
+    (
+        "tensor_basics",
+        "a[1, 3] is 1",
+        "a = torch.zeros((3, 5), dtype=torch.int32)\na[1, 3] += 1\na[0, 0] = 5\na",
+    ),
+    (
+        "tensor_basics",
+        "holds floats",
+        "a = torch.zeros((3, 5))\na[1, 3] += 1\na[1, 3] += 1\na[0, 0] = 5\na",
+    ),
+    (
+        "tensor_basics",
+        "3 rows and 5 columns",
+        "a = torch.zeros((5, 3), dtype=torch.int32)\na[1, 2] += 2\na[0, 0] = 5\na",
+    ),
+    (
+        "tensor_basics",
+        "top-left",
+        "a = torch.zeros((3, 5), dtype=torch.int32)\na[1, 3] += 1\na[1, 3] += 1\na",
+    ),
+    (
+        "tensor_basics",
+        "stopped with IndexError",
+        "a = torch.zeros((3, 5), dtype=torch.int32)\na[3, 1] += 2\na[0, 0] = 5\na",
+    ),
+    (
+        "N28",
+        OK,
+        'N = torch.zeros((28, 28), dtype=torch.int32)\nchars = sorted(list(set("".join(words))))\nstoi = {s: i for i, s in enumerate(chars)}\nstoi["<S>"] = 26\nstoi["<E>"] = 27\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1',
+    ),
+    (
+        "N28",
+        OK,
+        'N = torch.zeros((28, 28), dtype=torch.int64)\nchars = sorted(set("".join(words)))\nstoi = {ch: i for i, ch in enumerate(chars)} | {"<S>": 26, "<E>": 27}\nfor w in words:\n    chs = ["<S>", *w, "<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1',
+    ),
+    (
+        "N28",
+        "end token <E>",
+        'N = torch.zeros((28, 28), dtype=torch.int32)\nchars = sorted(list(set("".join(words))))\nstoi = {s: i for i, s in enumerate(chars)}\nstoi["<S>"] = 26\nstoi["<E>"] = 27\nfor w in words:\n    chs = ["<S>"] + list(w)\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1',
+    ),
+    (
+        "N28",
+        "stopped with IndexError",
+        'N = torch.zeros((28, 28), dtype=torch.int32)\nchars = sorted(list(set("".join(words))))\nstoi = {s: i + 1 for i, s in enumerate(chars)}\nstoi["<S>"] = 27\nstoi["<E>"] = 28\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1',
+    ),
+    (
+        "stoi_itos",
+        OK,
+        'stoi = {s: i + 1 for i, s in enumerate(chars)}\nstoi["."] = 0\nitos = {i: s for s, i in stoi.items()}',
+    ),
+    (
+        "stoi_itos",
+        OK,
+        'stoi = {ch: i for i, ch in enumerate(["."] + chars)}\nitos = {i: ch for ch, i in stoi.items()}',
+    ),
+    (
+        "stoi_itos",
+        OK,
+        'stoi = {s: i for i, s in enumerate(chars, start=1)}\nstoi["."] = 0\nitos = {v: k for k, v in stoi.items()}',
+    ),
     ("stoi_itos", OK, 'itos = ["."] + chars\nstoi = {s: i for i, s in enumerate(itos)}'),
-    ("stoi_itos", OK, 'itos = dict(enumerate(["."] + chars))\nstoi = {s: i for i, s in itos.items()}'),
-    ("stoi_itos", "collide", 'stoi = {s: i for i, s in enumerate(chars)}\nstoi["."] = 0\nitos = {i: s for s, i in stoi.items()}'),
-    ("stoi_itos", "'.' is missing", "stoi = {s: i + 1 for i, s in enumerate(chars)}\nitos = {i: s for s, i in stoi.items()}"),
+    (
+        "stoi_itos",
+        OK,
+        'itos = dict(enumerate(["."] + chars))\nstoi = {s: i for i, s in itos.items()}',
+    ),
+    (
+        "stoi_itos",
+        "collide",
+        'stoi = {s: i for i, s in enumerate(chars)}\nstoi["."] = 0\nitos = {i: s for s, i in stoi.items()}',
+    ),
+    (
+        "stoi_itos",
+        "'.' is missing",
+        "stoi = {s: i + 1 for i, s in enumerate(chars)}\nitos = {i: s for s, i in stoi.items()}",
+    ),
     ("stoi_itos", "separate", 'stoi["."] = 0\nitos = {i: s for s, i in stoi.items()}'),
-    ("stoi_itos", "undo stoi", 'stoi = {s: i + 1 for i, s in enumerate(chars)}\nstoi["."] = 0\nitos = stoi'),
-    ("count_matrix", OK, 'N = torch.zeros((27, 27), dtype=torch.int32)\nfor w in words:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1'),
-    ("count_matrix", OK, 'N = torch.zeros((27, 27), dtype=torch.int64)\nfor w in words:\n    for ch1, ch2 in zip("." + w, w + "."):\n        N[stoi[ch1], stoi[ch2]] += 1'),
-    ("count_matrix", OK, 'N = torch.zeros(27, 27, dtype=torch.int)\nfor w in words:\n    chs = "." + w + "."\n    for ch1, ch2 in zip(chs, chs[1:]):\n        ix1 = stoi[ch1]\n        ix2 = stoi[ch2]\n        N[ix1, ix2] = N[ix1, ix2] + 1'),
-    ("count_matrix", OK, 'from collections import Counter\n\npairs = Counter(p for w in words for p in zip("." + w, w + "."))\nN = torch.zeros((27, 27), dtype=torch.int32)\nfor (a, b2), k in pairs.items():\n    N[stoi[a], stoi[b2]] = k'),
-    ("count_matrix", "holds floats", 'N = torch.zeros((27, 27))\nfor w in words:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1'),
-    ("count_matrix", "end '.' is forgotten", 'N = torch.zeros((27, 27), dtype=torch.int32)\nfor w in words:\n    chs = ["."] + list(w)\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1'),
-    ("count_matrix", "swapped", 'N = torch.zeros((27, 27), dtype=torch.int32)\nfor w in words:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch2], stoi[ch1]] += 1'),
-    ("count_matrix", "doubled", 'N = torch.zeros((27, 27), dtype=torch.int32)\nfor w in words * 2:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1'),
+    (
+        "stoi_itos",
+        "undo stoi",
+        'stoi = {s: i + 1 for i, s in enumerate(chars)}\nstoi["."] = 0\nitos = stoi',
+    ),
+    (
+        "count_matrix",
+        OK,
+        'N = torch.zeros((27, 27), dtype=torch.int32)\nfor w in words:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1',
+    ),
+    (
+        "count_matrix",
+        OK,
+        'N = torch.zeros((27, 27), dtype=torch.int64)\nfor w in words:\n    for ch1, ch2 in zip("." + w, w + "."):\n        N[stoi[ch1], stoi[ch2]] += 1',
+    ),
+    (
+        "count_matrix",
+        OK,
+        'from collections import Counter\n\npairs = Counter(p for w in words for p in zip("." + w, w + "."))\nN = torch.zeros((27, 27), dtype=torch.int32)\nfor (a, b2), k in pairs.items():\n    N[stoi[a], stoi[b2]] = k',
+    ),
+    (
+        "count_matrix",
+        "holds floats",
+        'N = torch.zeros((27, 27))\nfor w in words:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1',
+    ),
+    (
+        "count_matrix",
+        "end '.' is forgotten",
+        'N = torch.zeros((27, 27), dtype=torch.int32)\nfor w in words:\n    chs = ["."] + list(w)\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1',
+    ),
+    (
+        "count_matrix",
+        "doubled",
+        'N = torch.zeros((27, 27), dtype=torch.int32)\nfor w in words * 2:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        N[stoi[ch1], stoi[ch2]] += 1',
+    ),
     ("item", OK, "N[1, 2], N[1, 2].item()"),
     ("item", OK, "N[1][2], N[1][2].item()"),
     ("item", OK, "(N[1, 2], int(N[1, 2]))"),
@@ -241,34 +452,117 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("first_row", "floored", "p = N[0] // N[0].sum()\np"),
     ("first_row", "smoothed row", "p = (N[0] + 1).float()\np = p / p.sum()\np"),
     ("first_row", "float32", "p = N[0].double()\np = p / p.sum()\np"),
-    ("one_draw", OK, "g = torch.Generator().manual_seed(2147483647)\nix = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()"),
-    ("one_draw", OK, "g = torch.Generator().manual_seed(2147483647)\nix = int(torch.multinomial(p, 1, True, generator=g))"),
-    ("one_draw", OK, "g = torch.Generator().manual_seed(2147483647)\nix = torch.multinomial(p, num_samples=1, replacement=True, generator=g)[0].item()"),
-    ("one_draw", "has not drawn", "g = torch.Generator().manual_seed(2147483647)\nix = torch.multinomial(p, num_samples=1, replacement=True).item()"),
-    ("one_draw", "ix is a tensor", "g = torch.Generator().manual_seed(2147483647)\nix = torch.multinomial(p, num_samples=1, replacement=True, generator=g)"),
-    ("one_draw", "drawn twice", "g = torch.Generator().manual_seed(2147483647)\nix = torch.multinomial(p, 1, True, generator=g).item()\nix = torch.multinomial(p, 1, True, generator=g).item()"),
-    ("seeded_rand", OK, "g = torch.Generator().manual_seed(2147483647)\np = torch.rand(3, generator=g)\np = p / p.sum()\np"),
-    ("seeded_rand", OK, "g = torch.Generator().manual_seed(2147483647)\np = torch.rand(3, generator=g)\np /= p.sum()\np"),
-    ("seeded_rand", OK, "g = torch.Generator().manual_seed(2147483647)\np = torch.rand((3,), generator=g)\np = p / p.sum(0)\np"),
-    ("seeded_rand", "does not sum to 1", "g = torch.Generator().manual_seed(2147483647)\np = torch.rand(3, generator=g)\np"),
-    ("seeded_rand", "without generator=g", "g = torch.Generator().manual_seed(2147483647)\np = torch.rand(3)\np = p / p.sum()\np"),
-    ("seeded_rand", "torch.randn", "g = torch.Generator().manual_seed(2147483647)\np = torch.randn(3, generator=g)\np = p / p.sum()\np"),
+    (
+        "one_draw",
+        OK,
+        "g = torch.Generator().manual_seed(2147483647)\nix = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()",
+    ),
+    (
+        "one_draw",
+        OK,
+        "g = torch.Generator().manual_seed(2147483647)\nix = int(torch.multinomial(p, 1, True, generator=g))",
+    ),
+    (
+        "one_draw",
+        OK,
+        "g = torch.Generator().manual_seed(2147483647)\nix = torch.multinomial(p, num_samples=1, replacement=True, generator=g)[0].item()",
+    ),
+    (
+        "one_draw",
+        "has not drawn",
+        "g = torch.Generator().manual_seed(2147483647)\nix = torch.multinomial(p, num_samples=1, replacement=True).item()",
+    ),
+    (
+        "one_draw",
+        "ix is a tensor",
+        "g = torch.Generator().manual_seed(2147483647)\nix = torch.multinomial(p, num_samples=1, replacement=True, generator=g)",
+    ),
+    (
+        "one_draw",
+        "drawn twice",
+        "g = torch.Generator().manual_seed(2147483647)\nix = torch.multinomial(p, 1, True, generator=g).item()\nix = torch.multinomial(p, 1, True, generator=g).item()",
+    ),
+    (
+        "seeded_rand",
+        OK,
+        "g = torch.Generator().manual_seed(2147483647)\np = torch.rand(3, generator=g)\np = p / p.sum()\np",
+    ),
+    (
+        "seeded_rand",
+        OK,
+        "g = torch.Generator().manual_seed(2147483647)\np = torch.rand(3, generator=g)\np /= p.sum()\np",
+    ),
+    (
+        "seeded_rand",
+        OK,
+        "g = torch.Generator().manual_seed(2147483647)\np = torch.rand((3,), generator=g)\np = p / p.sum(0)\np",
+    ),
+    (
+        "seeded_rand",
+        "does not sum to 1",
+        "g = torch.Generator().manual_seed(2147483647)\np = torch.rand(3, generator=g)\np",
+    ),
+    (
+        "seeded_rand",
+        "without generator=g",
+        "g = torch.Generator().manual_seed(2147483647)\np = torch.rand(3)\np = p / p.sum()\np",
+    ),
+    (
+        "seeded_rand",
+        "torch.randn",
+        "g = torch.Generator().manual_seed(2147483647)\np = torch.randn(3, generator=g)\np = p / p.sum()\np",
+    ),
     ("sampling_loop", OK, loop("p = N[ix].float()\n        p = p / p.sum()")),
     ("sampling_loop", OK, loop("p = N[ix] / N[ix].sum()")),
     ("sampling_loop", OK, loop("p = N[ix].float()\n        p /= p.sum()")),
     ("sampling_loop", OK, loop("row = N[ix].float()\n        p = row / row.sum()")),
-    ("sampling_loop", "has not drawn", loop("p = N[ix].float() / N[ix].sum()", **{", generator=g": ""})),
-    ("sampling_loop", "seeded again", loop("p = N[ix].float() / N[ix].sum()", **{"    out = []": "    g = torch.Generator().manual_seed(2147483647)\n    out = []"})),
-    ("sampling_loop", "different number", loop("p = N[ix].float() / N[ix].sum()", **{"range(5)": "range(4)"})),
-    ("sampling_loop", "every name at once", loop("p = N[ix].float() / N[ix].sum()", **{"    out = []\n": "", "for _ in range(5):": "out = []\nfor _ in range(5):"})),
-    ("sampling_loop", "closing '.'", loop("p = N[ix].float() / N[ix].sum()", **{"        out.append(itos[ix])\n        if ix == 0:\n            break": "        if ix == 0:\n            break\n        out.append(itos[ix])"})),
+    (
+        "sampling_loop",
+        "has not drawn",
+        loop("p = N[ix].float() / N[ix].sum()", **{", generator=g": ""}),
+    ),
+    (
+        "sampling_loop",
+        "seeded again",
+        loop(
+            "p = N[ix].float() / N[ix].sum()",
+            **{"    out = []": "    g = torch.Generator().manual_seed(2147483647)\n    out = []"},
+        ),
+    ),
+    (
+        "sampling_loop",
+        "different number",
+        loop("p = N[ix].float() / N[ix].sum()", **{"range(5)": "range(4)"}),
+    ),
+    (
+        "sampling_loop",
+        "every name at once",
+        loop(
+            "p = N[ix].float() / N[ix].sum()",
+            **{"    out = []\n": "", "for _ in range(5):": "out = []\nfor _ in range(5):"},
+        ),
+    ),
+    (
+        "sampling_loop",
+        "closing '.'",
+        loop(
+            "p = N[ix].float() / N[ix].sum()",
+            **{
+                "        out.append(itos[ix])\n        if ix == 0:\n            break": "        if ix == 0:\n            break\n        out.append(itos[ix])"
+            },
+        ),
+    ),
     ("sampling_loop", "columns", loop("p = N[:, ix].float() / N[:, ix].sum()")),
     ("uniform_loop", OK, loop("p = torch.ones(27) / 27.0")),
     ("uniform_loop", OK, loop("p = torch.ones(27) / 27")),
     ("uniform_loop", OK, loop("p = torch.full((27,), 1 / 27)")),
     ("uniform_loop", "count model", loop("p = N[ix].float() / N[ix].sum()")),
     ("uniform_loop", "has not drawn", loop("p = torch.ones(27) / 27.0", **{", generator=g": ""})),
-    ("uniform_loop", "different number", loop("p = torch.ones(27) / 27.0", **{"range(5)": "range(3)"})),
+    (
+        "uniform_loop",
+        "different number",
+        loop("p = torch.ones(27) / 27.0", **{"range(5)": "range(3)"}),
+    ),
     ("P_keepdim", OK, "P = N.float()\nP /= P.sum(1, keepdim=True)"),
     ("P_keepdim", OK, "P = N.float()\nP = P / P.sum(1, keepdims=True)"),
     ("P_keepdim", OK, "P = N / N.sum(dim=1, keepdim=True)"),
@@ -285,46 +579,123 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("sampling_P", OK, loop("p = P[ix].clone()")),
     ("sampling_P", "columns", loop("p = P[:, ix] / P[:, ix].sum()")),
     ("sampling_P", "has not drawn", loop("p = P[ix]", **{", generator=g": ""})),
-    ("sampling_P", "every name at once", loop("p = P[ix]", **{"    out = []\n": "", "for _ in range(5):": "out = []\nfor _ in range(5):"})),
+    (
+        "sampling_P",
+        "every name at once",
+        loop(
+            "p = P[ix]",
+            **{"    out = []\n": "", "for _ in range(5):": "out = []\nfor _ in range(5):"},
+        ),
+    ),
     # 05 · negative log-likelihood and smoothing
     ("nll_three_words", OK, nll("words[:3]")),
-    ("nll_three_words", OK, nll("words[:3]", log="math.log(prob.item())").replace("log_likelihood = 0.0", "import math\n\nlog_likelihood = 0.0")),
+    (
+        "nll_three_words",
+        OK,
+        nll("words[:3]", log="math.log(prob.item())").replace(
+            "log_likelihood = 0.0", "import math\n\nlog_likelihood = 0.0"
+        ),
+    ),
     ("nll_three_words", OK, nll("words[:3]", log="prob.log()")),
     ("nll_three_words", OK, nll('["emma", "olivia", "ava"]')),
     ("nll_three_words", "minus sign", nll("words[:3]", minus=False)),
     ("nll_three_words", "counts words", nll("words[:3]", per_word=True)),
     ("nll_three_words", "base 10", nll("words[:3]", log="torch.log10(prob)")),
-    ("nll_three_words", "already the average", nll("words[:3]").replace("nll = -log_likelihood", "nll = -log_likelihood / n")),
+    (
+        "nll_three_words",
+        "already the average",
+        nll("words[:3]").replace("nll = -log_likelihood", "nll = -log_likelihood / n"),
+    ),
     ("average_nll", OK, fast_nll()),
     ("average_nll", "minus sign", fast_nll(minus=False)),
     ("average_nll", "words[:3]", nll("words[:3]")),
-    ("average_nll", "already the smoothed", "P = (N + 1).float()\nP /= P.sum(1, keepdim=True)\n" + fast_nll()),
+    (
+        "average_nll",
+        "already the smoothed",
+        "P = (N + 1).float()\nP /= P.sum(1, keepdim=True)\n" + fast_nll(),
+    ),
     ("smoothing", OK, "P = (N + 1).float()\nP /= P.sum(1, keepdim=True)"),
     ("smoothing", OK, "P = (N + 1) / (N + 1).sum(1, keepdim=True)"),
     ("smoothing", OK, "P = N.float() + 1\nP = P / P.sum(1, keepdims=True)"),
-    ("smoothing", OK, "import torch.nn.functional as F\n\nP = F.normalize((N + 1).float(), p=1, dim=1)"),
+    (
+        "smoothing",
+        OK,
+        "import torch.nn.functional as F\n\nP = F.normalize((N + 1).float(), p=1, dim=1)",
+    ),
     ("smoothing", "still has zeros", "P = N.float()\nP /= P.sum(1, keepdim=True)"),
     ("smoothing", "columns", "P = (N + 1).float()\nP /= P.sum(1)"),
-    ("smoothing", "after normalising", "P = N.float()\nP /= P.sum(1, keepdim=True)\nP = P + 1\nP /= P.sum(1, keepdim=True)"),
+    (
+        "smoothing",
+        "after normalising",
+        "P = N.float()\nP /= P.sum(1, keepdim=True)\nP = P + 1\nP /= P.sum(1, keepdim=True)",
+    ),
     ("smoothing", "float32", "P = (N + 1).double()\nP /= P.sum(1, keepdim=True)"),
     ("andrejq", OK, nll('["andrejq"]')),
     ("andrejq", OK, nll('["andrejq"]', log="prob.log()")),
     ("andrejq", "minus sign", nll('["andrejq"]', minus=False)),
-    ("andrejq", "unsmoothed", "P0 = N.float()\nP0 /= P0.sum(1, keepdim=True)\n" + nll('["andrejq"]', P="P0")),
+    (
+        "andrejq",
+        "unsmoothed",
+        "P0 = N.float()\nP0 /= P0.sum(1, keepdim=True)\n" + nll('["andrejq"]', P="P0"),
+    ),
     ("smoothed_nll", OK, fast_nll()),
-    ("smoothed_nll", "unsmoothed", "P0 = N.float()\nP0 /= P0.sum(1, keepdim=True)\n" + fast_nll(P="P0")),
+    (
+        "smoothed_nll",
+        "unsmoothed",
+        "P0 = N.float()\nP0 /= P0.sum(1, keepdim=True)\n" + fast_nll(P="P0"),
+    ),
     ("smoothed_nll", "minus sign", fast_nll(minus=False)),
     # 06 · the forward pass and its loss
-    ("pairs_emma", OK, 'xs, ys = [], []\nfor w in words[:1]:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        xs.append(stoi[ch1])\n        ys.append(stoi[ch2])\nxs = torch.tensor(xs)\nys = torch.tensor(ys)'),
-    ("pairs_emma", OK, 'xs = torch.tensor([stoi[c] for c in "." + words[0]])\nys = torch.tensor([stoi[c] for c in words[0] + "."])'),
-    ("pairs_emma", OK, 'xs, ys = [], []\nfor ch1, ch2 in zip("." + words[0], words[0] + "."):\n    xs.append(stoi[ch1])\n    ys.append(stoi[ch2])\nxs = torch.tensor(xs, dtype=torch.long)\nys = torch.tensor(ys, dtype=torch.long)'),
-    ("pairs_emma", OK, 'xs, ys = [], []\nfor w in words[:1]:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        xs.append(stoi[ch1])\n        ys.append(stoi[ch2])\nxs = torch.LongTensor(xs)\nys = torch.LongTensor(ys)'),
-    ("pairs_emma", "swapped", 'xs = torch.tensor([stoi[c] for c in words[0] + "."])\nys = torch.tensor([stoi[c] for c in "." + words[0]])'),
-    ("pairs_emma", "end '.' is forgotten", 'xs = torch.tensor([stoi[c] for c in "." + words[0][:-1]])\nys = torch.tensor([stoi[c] for c in words[0]])'),
-    ("pairs_emma", "int64", 'xs, ys = [], []\nfor w in words[:1]:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        xs.append(stoi[ch1])\n        ys.append(stoi[ch2])\nxs = torch.Tensor(xs)\nys = torch.Tensor(ys)'),
-    ("pairs_emma", "int64", 'xs = torch.tensor([stoi[c] for c in "." + words[0]], dtype=torch.int32)\nys = torch.tensor([stoi[c] for c in words[0] + "."], dtype=torch.int32)'),
-    ("pairs_emma", "should be tensors", 'xs = [stoi[c] for c in "." + words[0]]\nys = [stoi[c] for c in words[0] + "."]'),
-    ("pairs_emma", "first word only", 'xs = torch.tensor([stoi[c] for w in words[:2] for c in "." + w])\nys = torch.tensor([stoi[c] for w in words[:2] for c in w + "."])'),
+    (
+        "pairs_emma",
+        OK,
+        'xs, ys = [], []\nfor w in words[:1]:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        xs.append(stoi[ch1])\n        ys.append(stoi[ch2])\nxs = torch.tensor(xs)\nys = torch.tensor(ys)',
+    ),
+    (
+        "pairs_emma",
+        OK,
+        'xs = torch.tensor([stoi[c] for c in "." + words[0]])\nys = torch.tensor([stoi[c] for c in words[0] + "."])',
+    ),
+    (
+        "pairs_emma",
+        OK,
+        'xs, ys = [], []\nfor ch1, ch2 in zip("." + words[0], words[0] + "."):\n    xs.append(stoi[ch1])\n    ys.append(stoi[ch2])\nxs = torch.tensor(xs, dtype=torch.long)\nys = torch.tensor(ys, dtype=torch.long)',
+    ),
+    (
+        "pairs_emma",
+        OK,
+        'xs, ys = [], []\nfor w in words[:1]:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        xs.append(stoi[ch1])\n        ys.append(stoi[ch2])\nxs = torch.LongTensor(xs)\nys = torch.LongTensor(ys)',
+    ),
+    (
+        "pairs_emma",
+        "swapped",
+        'xs = torch.tensor([stoi[c] for c in words[0] + "."])\nys = torch.tensor([stoi[c] for c in "." + words[0]])',
+    ),
+    (
+        "pairs_emma",
+        "end '.' is forgotten",
+        'xs = torch.tensor([stoi[c] for c in "." + words[0][:-1]])\nys = torch.tensor([stoi[c] for c in words[0]])',
+    ),
+    (
+        "pairs_emma",
+        "int64",
+        'xs, ys = [], []\nfor w in words[:1]:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        xs.append(stoi[ch1])\n        ys.append(stoi[ch2])\nxs = torch.Tensor(xs)\nys = torch.Tensor(ys)',
+    ),
+    (
+        "pairs_emma",
+        "int64",
+        'xs = torch.tensor([stoi[c] for c in "." + words[0]], dtype=torch.int32)\nys = torch.tensor([stoi[c] for c in words[0] + "."], dtype=torch.int32)',
+    ),
+    (
+        "pairs_emma",
+        "should be tensors",
+        'xs = [stoi[c] for c in "." + words[0]]\nys = [stoi[c] for c in words[0] + "."]',
+    ),
+    (
+        "pairs_emma",
+        "first word only",
+        'xs = torch.tensor([stoi[c] for w in words[:2] for c in "." + w])\nys = torch.tensor([stoi[c] for w in words[:2] for c in w + "."])',
+    ),
     ("one_hot_float", OK, "xenc = F.one_hot(xs, num_classes=27).float()"),
     ("one_hot_float", OK, "xenc = F.one_hot(xs, 27).float()"),
     ("one_hot_float", OK, "xenc = F.one_hot(xs, num_classes=27).to(torch.float32)"),
@@ -334,14 +705,42 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("one_hot_float", "num_classes", "xenc = F.one_hot(xs).float()"),
     ("one_hot_float", "one-hot of ys", "xenc = F.one_hot(ys, num_classes=27).float()"),
     ("one_hot_float", "not float32", "xenc = F.one_hot(xs, num_classes=27).double()"),
-    ("logits", OK, "g = torch.Generator().manual_seed(2147483647)\nW = torch.randn((27, 27), generator=g)\nlogits = xenc @ W"),
-    ("logits", OK, "g = torch.Generator().manual_seed(2147483647)\nW = torch.randn(27, 27, generator=g)\nlogits = torch.matmul(xenc, W)"),
-    ("logits", OK, "g = torch.Generator().manual_seed(2147483647)\nW = torch.randn((27, 27), generator=g, requires_grad=True)\nlogits = xenc @ W"),
-    ("logits", OK, "g = torch.Generator().manual_seed(2147483647)\nW = torch.randn((27, 27), generator=g)\nlogits = W[xs]"),
+    (
+        "logits",
+        OK,
+        "g = torch.Generator().manual_seed(2147483647)\nW = torch.randn((27, 27), generator=g)\nlogits = xenc @ W",
+    ),
+    (
+        "logits",
+        OK,
+        "g = torch.Generator().manual_seed(2147483647)\nW = torch.randn(27, 27, generator=g)\nlogits = torch.matmul(xenc, W)",
+    ),
+    (
+        "logits",
+        OK,
+        "g = torch.Generator().manual_seed(2147483647)\nW = torch.randn((27, 27), generator=g, requires_grad=True)\nlogits = xenc @ W",
+    ),
+    (
+        "logits",
+        OK,
+        "g = torch.Generator().manual_seed(2147483647)\nW = torch.randn((27, 27), generator=g)\nlogits = W[xs]",
+    ),
     ("logits", "not the seeded one", "W = torch.randn((27, 27))\nlogits = xenc @ W"),
-    ("logits", "stopped with NameError", "W = torch.randn((27, 27), generator=g)\nlogits = xenc @ W"),
-    ("logits", "not the seeded one", "g = torch.Generator().manual_seed(42)\nW = torch.randn((27, 27), generator=g)\nlogits = xenc @ W"),
-    ("logits", "one column", "g = torch.Generator().manual_seed(2147483647)\nW = torch.randn((27, 1), generator=g)\nlogits = xenc @ W"),
+    (
+        "logits",
+        "stopped with NameError",
+        "W = torch.randn((27, 27), generator=g)\nlogits = xenc @ W",
+    ),
+    (
+        "logits",
+        "not the seeded one",
+        "g = torch.Generator().manual_seed(42)\nW = torch.randn((27, 27), generator=g)\nlogits = xenc @ W",
+    ),
+    (
+        "logits",
+        "one column",
+        "g = torch.Generator().manual_seed(2147483647)\nW = torch.randn((27, 1), generator=g)\nlogits = xenc @ W",
+    ),
     ("softmax", OK, "counts = logits.exp()\nprobs = counts / counts.sum(1, keepdim=True)"),
     ("softmax", OK, "probs = F.softmax(logits, dim=1)"),
     ("softmax", OK, "probs = logits.softmax(1)"),
@@ -351,14 +750,42 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("softmax", "no exp", "probs = logits / logits.sum(1, keepdim=True)"),
     ("softmax", "whole table", "counts = logits.exp()\nprobs = counts / counts.sum()"),
     ("softmax", "those are the counts", "counts = logits.exp()\nprobs = counts"),
-    ("softmax", "stopped with RuntimeError", "counts = logits.exp()\nprobs = counts / counts.sum(1)"),
-    ("nlls_loop", OK, "nlls = torch.zeros(5)\nfor i in range(5):\n    y = ys[i].item()\n    p = probs[i, y]\n    nlls[i] = -torch.log(p)"),
-    ("nlls_loop", OK, "nlls = torch.zeros(5)\nfor i in range(5):\n    nlls[i] = -probs[i, ys[i]].log()"),
-    ("nlls_loop", OK, "import math\n\nnlls = torch.zeros(5)\nfor i in range(5):\n    nlls[i] = -math.log(probs[i][ys[i]].item())"),
+    (
+        "softmax",
+        "stopped with RuntimeError",
+        "counts = logits.exp()\nprobs = counts / counts.sum(1)",
+    ),
+    (
+        "nlls_loop",
+        OK,
+        "nlls = torch.zeros(5)\nfor i in range(5):\n    y = ys[i].item()\n    p = probs[i, y]\n    nlls[i] = -torch.log(p)",
+    ),
+    (
+        "nlls_loop",
+        OK,
+        "nlls = torch.zeros(5)\nfor i in range(5):\n    nlls[i] = -probs[i, ys[i]].log()",
+    ),
+    (
+        "nlls_loop",
+        OK,
+        "import math\n\nnlls = torch.zeros(5)\nfor i in range(5):\n    nlls[i] = -math.log(probs[i][ys[i]].item())",
+    ),
     ("nlls_loop", OK, "nlls = torch.tensor([-probs[i, ys[i]].log().item() for i in range(5)])"),
-    ("nlls_loop", "minus sign", "nlls = torch.zeros(5)\nfor i in range(5):\n    nlls[i] = probs[i, ys[i]].log()"),
-    ("nlls_loop", "input x", "nlls = torch.zeros(5)\nfor i in range(5):\n    nlls[i] = -probs[i, xs[i]].log()"),
-    ("nlls_loop", "no log", "nlls = torch.zeros(5)\nfor i in range(5):\n    nlls[i] = -probs[i, ys[i]]"),
+    (
+        "nlls_loop",
+        "minus sign",
+        "nlls = torch.zeros(5)\nfor i in range(5):\n    nlls[i] = probs[i, ys[i]].log()",
+    ),
+    (
+        "nlls_loop",
+        "input x",
+        "nlls = torch.zeros(5)\nfor i in range(5):\n    nlls[i] = -probs[i, xs[i]].log()",
+    ),
+    (
+        "nlls_loop",
+        "no log",
+        "nlls = torch.zeros(5)\nfor i in range(5):\n    nlls[i] = -probs[i, ys[i]]",
+    ),
     ("nlls_loop", "still all zeros", "nlls = torch.zeros(5)"),
     ("loss_by_indexing", OK, "loss = -probs[torch.arange(5), ys].log().mean()\nloss"),
     ("loss_by_indexing", OK, "loss = F.nll_loss(probs.log(), ys)\nloss"),
@@ -372,11 +799,34 @@ ANSWERS: list[tuple[str, str, str]] = [
     # 07 · training
     ("backward", OK, FORWARD + "\nW.grad = None\nloss.backward()"),
     ("backward", OK, FORWARD + "\nif W.grad is not None:\n    W.grad.zero_()\nloss.backward()"),
-    ("backward", OK, FORWARD.replace("counts = logits.exp()\nprobs = counts / counts.sum(1, keepdim=True)\nloss = -probs[torch.arange(5), ys].log().mean()", "loss = F.cross_entropy(logits, ys)") + "\nloss.backward()"),
-    ("backward", OK, FORWARD.replace("probs = counts / counts.sum(1, keepdim=True)", "probs = F.softmax(logits, dim=1)") + "\nW.grad = None\nloss.backward()"),
-    ("backward", "minus sign", FORWARD.replace("loss = -probs", "loss = probs") + "\nW.grad = None\nloss.backward()"),
+    (
+        "backward",
+        OK,
+        FORWARD.replace(
+            "counts = logits.exp()\nprobs = counts / counts.sum(1, keepdim=True)\nloss = -probs[torch.arange(5), ys].log().mean()",
+            "loss = F.cross_entropy(logits, ys)",
+        )
+        + "\nloss.backward()",
+    ),
+    (
+        "backward",
+        OK,
+        FORWARD.replace(
+            "probs = counts / counts.sum(1, keepdim=True)", "probs = F.softmax(logits, dim=1)"
+        )
+        + "\nW.grad = None\nloss.backward()",
+    ),
+    (
+        "backward",
+        "minus sign",
+        FORWARD.replace("loss = -probs", "loss = probs") + "\nW.grad = None\nloss.backward()",
+    ),
     ("backward", "twice", FORWARD + "\nloss.backward(retain_graph=True)\nloss.backward()"),
-    ("backward", "sum of the 5", FORWARD.replace(".log().mean()", ".log().sum()") + "\nloss.backward()"),
+    (
+        "backward",
+        "sum of the 5",
+        FORWARD.replace(".log().mean()", ".log().sum()") + "\nloss.backward()",
+    ),
     ("backward", "W.grad is None", FORWARD),
     ("gradient_step", OK, "W.data += -0.1 * W.grad"),
     ("gradient_step", OK, "with torch.no_grad():\n    W -= 0.1 * W.grad"),
@@ -387,58 +837,188 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("gradient_step", "twice as far", "W.data += -0.1 * W.grad\nW.data += -0.1 * W.grad"),
     ("gradient_step", "10 times", "W.data += -1.0 * W.grad"),
     ("gradient_step", "stopped with RuntimeError", "W -= 0.1 * W.grad"),
-    ("dataset", OK, 'xs, ys = [], []\nfor w in words:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        xs.append(stoi[ch1])\n        ys.append(stoi[ch2])\nxs = torch.tensor(xs)\nys = torch.tensor(ys)\nnum = xs.nelement()'),
-    ("dataset", OK, 'xs = torch.tensor([stoi[c] for w in words for c in "." + w])\nys = torch.tensor([stoi[c] for w in words for c in w + "."])\nnum = len(xs)'),
-    ("dataset", OK, 'xs = torch.tensor([stoi[c] for w in words for c in "." + w])\nys = torch.tensor([stoi[c] for w in words for c in w + "."])\nnum = xs.shape[0]'),
-    ("dataset", "int64", 'xs = torch.tensor([stoi[c] for w in words for c in "." + w], dtype=torch.int32)\nys = torch.tensor([stoi[c] for w in words for c in w + "."], dtype=torch.int32)\nnum = xs.nelement()'),
-    ("dataset", "int64", 'xs = torch.Tensor([stoi[c] for w in words for c in "." + w])\nys = torch.Tensor([stoi[c] for w in words for c in w + "."])\nnum = xs.nelement()'),
-    ("dataset", "32,033 pairs short", 'xs = torch.tensor([stoi[c] for w in words for c in "." + w[:-1]])\nys = torch.tensor([stoi[c] for w in words for c in w])\nnum = xs.nelement()'),
-    ("dataset", "swapped", 'ys = torch.tensor([stoi[c] for w in words for c in "." + w])\nxs = torch.tensor([stoi[c] for w in words for c in w + "."])\nnum = xs.nelement()'),
-    ("dataset", "number of examples", 'xs = torch.tensor([stoi[c] for w in words for c in "." + w])\nys = torch.tensor([stoi[c] for w in words for c in w + "."])\nnum = len(words)'),
-    ("training_loop", OK, train(STEP.replace("    W.grad = None\n", "    if W.grad is not None:\n        W.grad.zero_()\n"))),
+    (
+        "dataset",
+        OK,
+        'xs, ys = [], []\nfor w in words:\n    chs = ["."] + list(w) + ["."]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        xs.append(stoi[ch1])\n        ys.append(stoi[ch2])\nxs = torch.tensor(xs)\nys = torch.tensor(ys)\nnum = xs.nelement()',
+    ),
+    (
+        "dataset",
+        OK,
+        'xs = torch.tensor([stoi[c] for w in words for c in "." + w])\nys = torch.tensor([stoi[c] for w in words for c in w + "."])\nnum = len(xs)',
+    ),
+    (
+        "dataset",
+        OK,
+        'xs = torch.tensor([stoi[c] for w in words for c in "." + w])\nys = torch.tensor([stoi[c] for w in words for c in w + "."])\nnum = xs.shape[0]',
+    ),
+    (
+        "dataset",
+        "int64",
+        'xs = torch.tensor([stoi[c] for w in words for c in "." + w], dtype=torch.int32)\nys = torch.tensor([stoi[c] for w in words for c in w + "."], dtype=torch.int32)\nnum = xs.nelement()',
+    ),
+    (
+        "dataset",
+        "int64",
+        'xs = torch.Tensor([stoi[c] for w in words for c in "." + w])\nys = torch.Tensor([stoi[c] for w in words for c in w + "."])\nnum = xs.nelement()',
+    ),
+    (
+        "dataset",
+        "32,033 pairs short",
+        'xs = torch.tensor([stoi[c] for w in words for c in "." + w[:-1]])\nys = torch.tensor([stoi[c] for w in words for c in w])\nnum = xs.nelement()',
+    ),
+    (
+        "dataset",
+        "swapped",
+        'ys = torch.tensor([stoi[c] for w in words for c in "." + w])\nxs = torch.tensor([stoi[c] for w in words for c in w + "."])\nnum = xs.nelement()',
+    ),
+    (
+        "dataset",
+        "number of examples",
+        'xs = torch.tensor([stoi[c] for w in words for c in "." + w])\nys = torch.tensor([stoi[c] for w in words for c in w + "."])\nnum = len(words)',
+    ),
+    (
+        "training_loop",
+        OK,
+        train(
+            STEP.replace(
+                "    W.grad = None\n", "    if W.grad is not None:\n        W.grad.zero_()\n"
+            )
+        ),
+    ),
     ("training_loop", "already trained", train(STEP) + "\n" + train(STEP)),
-    ("training_loop", "not reset", train(STEP.replace("    W.grad = None\n", ""), RESET_W, steps=5)),
+    (
+        "training_loop",
+        "not reset",
+        train(STEP.replace("    W.grad = None\n", ""), RESET_W, steps=5),
+    ),
     ("training_loop", "100 steps", train(STEP, RESET_W, steps=5)),
     # 08 · the net learns the counts
-    ("trained_net", "random start", RESET_W + "\nlogits = W[xs]\nloss = F.cross_entropy(logits, ys) + 0.01 * (W**2).mean()"),
-    ("net_samples", OK, keep("from_net", "xenc = F.one_hot(torch.tensor([ix]), num_classes=27).float()\n                counts = (xenc @ W).exp()\n                p = counts / counts.sum(1, keepdims=True)")),
+    (
+        "trained_net",
+        "random start",
+        RESET_W + "\nlogits = W[xs]\nloss = F.cross_entropy(logits, ys) + 0.01 * (W**2).mean()",
+    ),
+    (
+        "net_samples",
+        OK,
+        keep(
+            "from_net",
+            "xenc = F.one_hot(torch.tensor([ix]), num_classes=27).float()\n                counts = (xenc @ W).exp()\n                p = counts / counts.sum(1, keepdims=True)",
+        ),
+    ),
     ("net_samples", OK, keep("from_net", "p = F.softmax(W[ix], dim=0)")),
     ("net_samples", OK, keep("from_net", "p = W[ix].exp() / W[ix].exp().sum()")),
     ("net_samples", OK, keep("from_net", "p = torch.softmax(W[ix].detach(), 0)")),
     ("net_samples", "count model", keep("from_net", "p = P[ix]")),
     ("net_samples", "has not drawn", keep("from_net", "p = F.softmax(W[ix], dim=0)", gen="")),
     ("net_samples", "different number", keep("from_net", "p = F.softmax(W[ix], dim=0)", count=4)),
-    ("net_samples", "not the trained net", "W = torch.randn((27, 27), generator=torch.Generator().manual_seed(2147483647))\n" + keep("from_net", "p = F.softmax(W[ix], dim=0)")),
+    (
+        "net_samples",
+        "not the trained net",
+        "W = torch.randn((27, 27), generator=torch.Generator().manual_seed(2147483647))\n"
+        + keep("from_net", "p = F.softmax(W[ix], dim=0)"),
+    ),
     ("count_samples", OK, keep("from_counts", "p = P[ix]")),
     ("count_samples", OK, keep("from_counts", "p = P[ix, :]")),
     ("count_samples", OK, keep("from_counts", "p = (N[ix] + 1).float() / (N[ix] + 1).sum()")),
     ("count_samples", "net's names", keep("from_counts", "p = F.softmax(W[ix], dim=0)")),
     ("count_samples", "different number", keep("from_counts", "p = P[ix]", count=6)),
     ("count_samples", "has not drawn", keep("from_counts", "p = P[ix]", gen="")),
-    ("net_table", OK, "counts = W.exp()\nP_net = counts / counts.sum(1, keepdims=True)\n" + keep("from_table", "p = P_net[ix]")),
+    (
+        "net_table",
+        OK,
+        "counts = W.exp()\nP_net = counts / counts.sum(1, keepdims=True)\n"
+        + keep("from_table", "p = P_net[ix]"),
+    ),
     ("net_table", OK, "P_net = torch.softmax(W, dim=1)\n" + keep("from_table", "p = P_net[ix]")),
-    ("net_table", OK, "P_net = (W.exp() / W.exp().sum(1, keepdim=True)).detach()\n" + keep("from_table", "p = P_net[ix]")),
-    ("net_table", "columns", "P_net = torch.softmax(W, dim=0)\n" + keep("from_table", "p = P_net[ix] / P_net[ix].sum()")),
+    (
+        "net_table",
+        OK,
+        "P_net = (W.exp() / W.exp().sum(1, keepdim=True)).detach()\n"
+        + keep("from_table", "p = P_net[ix]"),
+    ),
+    (
+        "net_table",
+        "columns",
+        "P_net = torch.softmax(W, dim=0)\n" + keep("from_table", "p = P_net[ix] / P_net[ix].sum()"),
+    ),
     ("net_table", "without dividing", "P_net = W.exp()\n" + keep("from_table", "p = P_net[ix]")),
     ("table_gap", OK, "diff = (P_net - P).abs()\ni, j = divmod(diff.argmax().item(), 27)"),
     ("table_gap", OK, "diff = (P - P_net).abs()\nk = diff.argmax().item()\ni, j = k // 27, k % 27"),
-    ("table_gap", OK, "diff = torch.abs(P_net - P)\ni, j = (int(t) for t in torch.nonzero(diff == diff.max())[0])"),
+    (
+        "table_gap",
+        OK,
+        "diff = torch.abs(P_net - P)\ni, j = (int(t) for t in torch.nonzero(diff == diff.max())[0])",
+    ),
     ("table_gap", OK, "diff = (P_net - P).abs()\ni, j = divmod(int(diff.argmax()), 27)"),
-    ("table_gap", "tensors", "diff = (P_net - P).abs()\nidx = diff.argmax()\ni, j = idx // 27, idx % 27"),
+    (
+        "table_gap",
+        "tensors",
+        "diff = (P_net - P).abs()\nidx = diff.argmax()\ni, j = idx // 27, idx % 27",
+    ),
     ("table_gap", "negative", "diff = P_net - P\ni, j = divmod(diff.argmax().item(), 27)"),
     ("table_gap", "swapped", "diff = (P_net - P).abs()\nj, i = divmod(diff.argmax().item(), 27)"),
-    ("table_gap", "stopped with TypeError", "diff = (P_net - P).abs()\ni, j = divmod(diff.argmax(), 27)"),
+    (
+        "table_gap",
+        "stopped with TypeError",
+        "diff = (P_net - P).abs()\ni, j = divmod(diff.argmax(), 27)",
+    ),
     # 09 · trigrams
-    ("trigrams_of", OK, f"def trigrams_of(word):\n    {TRI}\n    return list(zip(chs, chs[1:], chs[2:]))"),
-    ("trigrams_of", OK, f"def trigrams_of(word):\n    {TRI}\n    return [tuple(chs[i : i + 3]) for i in range(len(chs) - 2)]"),
-    ("trigrams_of", OK, 'def trigrams_of(word):\n    chs = ".." + word + "."\n    return list(zip(chs, chs[1:], chs[2:]))'),
-    ("trigrams_of", "tuples", f'def trigrams_of(word):\n    {TRI}\n    return ["".join(t) for t in zip(chs, chs[1:], chs[2:])]'),
-    ("trigrams_of", "tuples", f"def trigrams_of(word):\n    {TRI}\n    return zip(chs, chs[1:], chs[2:])"),
-    ("trigrams_of", "two '.'", 'def trigrams_of(word):\n    chs = ["."] + list(word) + ["."]\n    return list(zip(chs, chs[1:], chs[2:]))'),
-    ("trigrams_of", "end token", 'def trigrams_of(word):\n    chs = ["."] * 2 + list(word)\n    return list(zip(chs, chs[1:], chs[2:]))'),
-    ("trigrams_of", "pairs, not triples", f"def trigrams_of(word):\n    {TRI}\n    return list(zip(chs, chs[1:]))"),
+    (
+        "trigrams_of",
+        OK,
+        f"def trigrams_of(word):\n    {TRI}\n    return list(zip(chs, chs[1:], chs[2:]))",
+    ),
+    (
+        "trigrams_of",
+        OK,
+        f"def trigrams_of(word):\n    {TRI}\n    return [tuple(chs[i : i + 3]) for i in range(len(chs) - 2)]",
+    ),
+    (
+        "trigrams_of",
+        OK,
+        'def trigrams_of(word):\n    chs = ".." + word + "."\n    return list(zip(chs, chs[1:], chs[2:]))',
+    ),
+    (
+        "trigrams_of",
+        "tuples",
+        f'def trigrams_of(word):\n    {TRI}\n    return ["".join(t) for t in zip(chs, chs[1:], chs[2:])]',
+    ),
+    (
+        "trigrams_of",
+        "tuples",
+        f"def trigrams_of(word):\n    {TRI}\n    return zip(chs, chs[1:], chs[2:])",
+    ),
+    (
+        "trigrams_of",
+        "two '.'",
+        'def trigrams_of(word):\n    chs = ["."] + list(word) + ["."]\n    return list(zip(chs, chs[1:], chs[2:]))',
+    ),
+    (
+        "trigrams_of",
+        "end token",
+        'def trigrams_of(word):\n    chs = ["."] * 2 + list(word)\n    return list(zip(chs, chs[1:], chs[2:]))',
+    ),
+    (
+        "trigrams_of",
+        "pairs, not triples",
+        f"def trigrams_of(word):\n    {TRI}\n    return list(zip(chs, chs[1:]))",
+    ),
     ("trigrams_of", "returns nothing", f"def trigrams_of(word):\n    {TRI}"),
-    ("trigram_counts", OK, "trigram_counts = Counter(t for w in words for t in trigrams_of(w))\nN3 = torch.zeros((729, 27), dtype=torch.int32)\nfor (a, b2, c), k in trigram_counts.items():\n    N3[stoi[a] * 27 + stoi[b2], stoi[c]] += k"),
-    ("trigram_counts", "flattened", "trigram_counts = Counter(t for w in words for t in trigrams_of(w))\nN3 = torch.zeros((27, 27, 27), dtype=torch.int32)\nfor (a, b2, c), k in trigram_counts.items():\n    N3[stoi[a], stoi[b2], stoi[c]] += k"),
-    ("trigram_counts", "end '.' is forgotten", 'trigram_counts = Counter(t for w in words for t in zip(".." + w, "." + w, w))\nN3 = torch.zeros((729, 27), dtype=torch.int32)\nfor (a, b2, c), k in trigram_counts.items():\n    N3[stoi[a] * 27 + stoi[b2], stoi[c]] += k'),
+    (
+        "trigram_counts",
+        OK,
+        "trigram_counts = Counter(t for w in words for t in trigrams_of(w))\nN3 = torch.zeros((729, 27), dtype=torch.int32)\nfor (a, b2, c), k in trigram_counts.items():\n    N3[stoi[a] * 27 + stoi[b2], stoi[c]] += k",
+    ),
+    (
+        "trigram_counts",
+        "flattened",
+        "trigram_counts = Counter(t for w in words for t in trigrams_of(w))\nN3 = torch.zeros((27, 27, 27), dtype=torch.int32)\nfor (a, b2, c), k in trigram_counts.items():\n    N3[stoi[a], stoi[b2], stoi[c]] += k",
+    ),
+    (
+        "trigram_counts",
+        "end '.' is forgotten",
+        'trigram_counts = Counter(t for w in words for t in zip(".." + w, "." + w, w))\nN3 = torch.zeros((729, 27), dtype=torch.int32)\nfor (a, b2, c), k in trigram_counts.items():\n    N3[stoi[a] * 27 + stoi[b2], stoi[c]] += k',
+    ),
 ]

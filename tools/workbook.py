@@ -36,7 +36,9 @@ from helpers.checks import NOTEBOOKS, STEPS  # noqa: E402
 SOURCE = ROOT / "notebooks"
 WORKBOOK = ROOT / "workbook"
 IMPORT = 'from helpers.checks import check, hint, solution, start  # noqa: F401\n\nstart("{name}")'
-PROGRESS = "from helpers.checks import progress\n\nprogress()  # the steps of this notebook that pass"
+PROGRESS = (
+    "from helpers.checks import progress\n\nprogress()  # the steps of this notebook that pass"
+)
 KEEP = "  # noqa: F401 (for your answers)"
 
 
@@ -216,7 +218,9 @@ def generate(
         if marker:
             name = marker.get("check")
             if name not in STEPS:
-                raise MarkerError(f"{path.name}: cell {cell.id} is marked for unknown step {name!r}")
+                raise MarkerError(
+                    f"{path.name}: cell {cell.id} is marked for unknown step {name!r}"
+                )
             step = STEPS[name]
             solutions[name] = {
                 "notebook": path.name,
@@ -274,7 +278,9 @@ def build(root: Path = SOURCE) -> dict[str, str]:
         solutions.update(sol)
     missing = sorted(set(STEPS) - set(solutions))
     if missing:
-        raise MarkerError(f"no cell is marked for {', '.join(missing)}: run tools/workbook.py --mark")
+        raise MarkerError(
+            f"no cell is marked for {', '.join(missing)}: run tools/workbook.py --mark"
+        )
     files["solutions.json"] = (
         json.dumps(solutions, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     )

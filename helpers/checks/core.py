@@ -105,7 +105,9 @@ def get(ns: Mapping[str, Any], name: str) -> Any:
     value = ns[name]
     if value is Ellipsis:
         if name == SHOWN:
-            raise Missing("the cell above still shows `...`: write your expression in it and run it.")
+            raise Missing(
+                "the cell above still shows `...`: write your expression in it and run it."
+            )
         raise Missing(f"`{name}` is still `...`: write your code in the cell above and run it.")
     if name == SHOWN and value is None:
         raise Missing(
@@ -177,9 +179,13 @@ def _brief(value: Any) -> str:
     if isinstance(value, torch.Tensor):
         return f"a {tuple(value.shape)} {str(value.dtype).replace('torch.', '')} tensor"
     text = repr(value)
-    return text if len(text) <= 60 else f"a {type(value).__name__} of {len(value):,}" if hasattr(
-        value, "__len__"
-    ) else text[:57] + "..."
+    return (
+        text
+        if len(text) <= 60
+        else f"a {type(value).__name__} of {len(value):,}"
+        if hasattr(value, "__len__")
+        else text[:57] + "..."
+    )
 
 
 def differs(got: Values, want: Values) -> str:
@@ -195,7 +201,11 @@ def differs(got: Values, want: Values) -> str:
             return f"{label} {_brief(g)} of the right shape, with other values"
         if type(g) is not type(w) and not (isinstance(g, int | float) and isinstance(w, float)):
             return f"{label} {_brief(g)}; want {_brief(w)}"
-        if isinstance(w, list | tuple | dict) and hasattr(g, "__len__") and len(g) != len(w):
+        if (
+            isinstance(w, list | tuple | dict)
+            and isinstance(g, list | tuple | dict)
+            and len(g) != len(w)
+        ):
             return f"{label} {len(g):,} long; want {len(w):,}"
         return f"{label} {_brief(g)}, not the expected value"
     return "not the expected values"

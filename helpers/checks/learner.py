@@ -74,7 +74,10 @@ def result(name: str, ns: Mapping[str, Any] | None = None) -> tuple[bool, str]:
     except Wrong as wrong:
         ok, line = False, f"✗ {wrong}"
     except Exception as err:  # a learner's object that breaks our comparison: still one line
-        ok, line = False, f"✗ could not check it ({type(err).__name__}: {err}). Hint: {step.hints[0]}"
+        ok, line = (
+            False,
+            f"✗ could not check it ({type(err).__name__}: {err}). Hint: {step.hints[0]}",
+        )
     if ok:
         _passed.add(name)
     return ok, short(" ".join(line.split()))

@@ -78,8 +78,9 @@ declare(
         anchor="for ch1, ch2 in zip(w, w[1:]):",
         look=_relative("emma"),
         reference=lambda: {"ch1": "m", "ch2": "a"},
-        done=lambda v: "the last pair is the word's last two characters: zip stops where w[1:] "
-        "runs out",
+        done=lambda v: (
+            "the last pair is the word's last two characters: zip stops where w[1:] runs out"
+        ),
         mistakes=(
             Mistake(
                 "the last pair is a character with itself: zip(w, w) pairs each character with "
@@ -96,8 +97,8 @@ declare(
         name="tokens",
         notebook="bigram_dict",
         reads=("w", "chs", "ch1", "ch2"),
-        blank="for w in words[:3]:\n    chs = list(w)  # put the start token \"<S>\" before and "
-        "the end token \"<E>\" after\n    ...  # for each neighbouring pair ch1, ch2 of chs "
+        blank='for w in words[:3]:\n    chs = list(w)  # put the start token "<S>" before and '
+        'the end token "<E>" after\n    ...  # for each neighbouring pair ch1, ch2 of chs '
         "(use zip): print(ch1, ch2)",
         hints=(
             "Two special tokens frame every word: one list before the characters, one after; "
@@ -107,8 +108,9 @@ declare(
         anchor='chs = ["<S>"] + list(w) + ["<E>"]',
         look=_relative("ava"),
         reference=lambda: {"chs": ["<S>", "a", "v", "a", "<E>"], "ch1": "a", "ch2": "<E>"},
-        done=lambda v: "<S>, the characters of w, <E>: len(w) + 1 bigrams, the last one "
-        "ending in <E>",
+        done=lambda v: (
+            "<S>, the characters of w, <E>: len(w) + 1 bigrams, the last one ending in <E>"
+        ),
         shape=(
             Rule(
                 '`chs` should be a list: ["<S>"] + list(w) + ["<E>"].',
@@ -156,8 +158,10 @@ declare(
         ),
         anchor="b[bigram] = b.get(bigram, 0) + 1",
         reference=lambda: {"b": _b()},
-        done=lambda v: f"{len(v['b'])} different bigrams, {sum(v['b'].values()):,} in all "
-        "(the lesson's 228,146)",
+        done=lambda v: (
+            f"{len(v['b'])} different bigrams, {sum(v['b'].values()):,} in all "
+            "(the lesson's 228,146)"
+        ),
         shape=(
             Rule(
                 "`b` should be a dict from (ch1, ch2) to a count.",
@@ -189,8 +193,15 @@ declare(
             ),
             Mistake(
                 "counts of the first three words only: loop over every word, for w in words:.",
-                lambda: {"b": dict(Counter(p for w in ref.words()[:3] for p in zip(
-                    ["<S>", *w], [*w, "<E>"], strict=True)))},
+                lambda: {
+                    "b": dict(
+                        Counter(
+                            p
+                            for w in ref.words()[:3]
+                            for p in zip(["<S>", *w], [*w, "<E>"], strict=True)
+                        )
+                    )
+                },
             ),
         ),
     ),
@@ -207,8 +218,10 @@ declare(
         ),
         anchor="sorted(b.items(), key=lambda kv: -kv[1])[:10]",
         reference=lambda: {SHOWN: _top()},
-        done=lambda v: f"most common: {v[SHOWN][0][0]} {v[SHOWN][0][1]:,} times, then "
-        f"{v[SHOWN][1][0]} {v[SHOWN][1][1]:,} (the video's)",
+        done=lambda v: (
+            f"most common: {v[SHOWN][0][0]} {v[SHOWN][0][1]:,} times, then "
+            f"{v[SHOWN][1][0]} {v[SHOWN][1][1]:,} (the video's)"
+        ),
         shape=(
             Rule(
                 "the cell should show a list of (pair, count), like sorted(b.items(), ...)[:10].",

@@ -76,9 +76,7 @@ declare(
         shape=(_tensor("a"),),
         rules=(_integer("a"),),
         mistakes=(
-            Mistake(
-                "a[1, 3] is 1: add 1 twice, a[1, 3] += 1 on two lines.", lambda: {"a": _A(1)}
-            ),
+            Mistake("a[1, 3] is 1: add 1 twice, a[1, 3] += 1 on two lines.", lambda: {"a": _A(1)}),
             Mistake(
                 "the top-left entry should be 5: a[0, 0] = 5 (row 0, column 0).",
                 lambda: {"a": _A() - 5 * (torch.arange(15).view(3, 5) == 0).int()},
@@ -106,8 +104,10 @@ declare(
         ),
         anchor="N = torch.zeros((28, 28), dtype=torch.int32)",
         reference=lambda: {"N": _N28(), "stoi": _ix28()},
-        done=lambda v: f"N.sum() = {int(v['N'].sum()):,} bigrams in 28x28; row <E> and column "
-        "<S> empty: wasted space",
+        done=lambda v: (
+            f"N.sum() = {int(v['N'].sum()):,} bigrams in 28x28; row <E> and column "
+            "<S> empty: wasted space"
+        ),
         shape=(
             _tensor("N"),
             Rule("`stoi` should be a dict.", lambda v: not isinstance(v["stoi"], dict)),
@@ -158,8 +158,7 @@ declare(
         ),
         mistakes=(
             Mistake(
-                'stoi still has separate "<S>"/"<E>": the 27x27 table uses one "." for both, '
-                "at 0.",
+                'stoi still has separate "<S>"/"<E>": the 27x27 table uses one "." for both, at 0.',
                 lambda: {"stoi": _ix28()},
                 when=lambda v: "<S>" in v["stoi"] or "<E>" in v["stoi"],
             ),
@@ -185,7 +184,7 @@ declare(
         name="count_matrix",
         notebook="count_matrix",
         reads=("N",),
-        blank='N = ...  # a 27x27 int32 tensor of zeros\n# count every bigram of every word into '
+        blank="N = ...  # a 27x27 int32 tensor of zeros\n# count every bigram of every word into "
         'N, with "." before and after each word\n# (rows and columns by stoi)',
         hints=(
             "One 27x27 table of int32 zeros; pad each word with '.' on both sides and add 1 at "
@@ -194,8 +193,10 @@ declare(
         ),
         anchor="N = torch.zeros((27, 27), dtype=torch.int32)",
         reference=lambda: {"N": ref.N()},
-        done=lambda v: f"N.sum() = {int(v['N'].sum()):,} bigrams in a 27x27 table; N[0, 1] = "
-        f"{int(v['N'][0, 1]):,} start with a",
+        done=lambda v: (
+            f"N.sum() = {int(v['N'].sum()):,} bigrams in a 27x27 table; N[0, 1] = "
+            f"{int(v['N'][0, 1]):,} start with a"
+        ),
         shape=(_tensor("N"),),
         rules=(_integer("N"),),
         mistakes=(

@@ -71,8 +71,9 @@ declare(
         ),
         anchor="words = open(path)",
         reference=lambda: {"words": list(ref.words())},
-        done=lambda v: f"len(words) = {len(v['words']):,} names, from {v['words'][0]!r} to "
-        f"{v['words'][-1]!r}",
+        done=lambda v: (
+            f"len(words) = {len(v['words']):,} names, from {v['words'][0]!r} to {v['words'][-1]!r}"
+        ),
         shape=(
             Rule(
                 "`words` is one string: split it into lines with .splitlines().",

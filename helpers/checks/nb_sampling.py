@@ -61,24 +61,35 @@ declare(
         reads=("p",),
         blank="p = ...  # row 0 of N (what follows '.') as probabilities: float, divided by its "
         "sum\np",
-        hints=("Row 0 of N (what follows '.'), as float, divided by its sum.",
-               "p = N[0].float(); p = p / p.sum()"),
+        hints=(
+            "Row 0 of N (what follows '.'), as float, divided by its sum.",
+            "p = N[0].float(); p = p / p.sum()",
+        ),
         anchor="p = N[0].float()",
         reference=lambda: {"p": ref.count_row(0)},
         tol=1e-6,
-        done=lambda v: f"p sums to 1; p[1] (a) = {float(v['p'][1]):.4f} = 4,410 / 32,033 "
-        "(the video's 0.1377)",
+        done=lambda v: (
+            f"p sums to 1; p[1] (a) = {float(v['p'][1]):.4f} = 4,410 / 32,033 (the video's 0.1377)"
+        ),
         shape=(_is_tensor("p"),),
         rules=(_rule_float32("p"),),
         mistakes=(
-            Mistake("p sums to 32,033: divide by p.sum() to make probabilities.",
-                    lambda: {"p": ref.N()[0].float()}),
-            Mistake("that is column 0 (how names end); row 0, N[0], is how they start.",
-                    lambda: {"p": ref.N()[:, 0].float() / ref.WORDS}),
-            Mistake("the counts were floored: make them float before dividing, .float().",
-                    lambda: {"p": ref.N()[0] // ref.N()[0].sum()}),
-            Mistake("that is the smoothed row, (N + 1): here the lesson takes N as it is.",
-                    lambda: {"p": ref.P(1.0)[0]}),
+            Mistake(
+                "p sums to 32,033: divide by p.sum() to make probabilities.",
+                lambda: {"p": ref.N()[0].float()},
+            ),
+            Mistake(
+                "that is column 0 (how names end); row 0, N[0], is how they start.",
+                lambda: {"p": ref.N()[:, 0].float() / ref.WORDS},
+            ),
+            Mistake(
+                "the counts were floored: make them float before dividing, .float().",
+                lambda: {"p": ref.N()[0] // ref.N()[0].sum()},
+            ),
+            Mistake(
+                "that is the smoothed row, (N + 1): here the lesson takes N as it is.",
+                lambda: {"p": ref.P(1.0)[0]},
+            ),
         ),
     ),
     Step(
@@ -96,11 +107,14 @@ declare(
         anchor="ix = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()",
         look=_look_draw,
         reference=_draw,
-        done=lambda v: f"ix = {v['ix']}, itos[ix] = 'c' (PyTorch 2.x; the video's older PyTorch "
-        "drew 'm')",
+        done=lambda v: (
+            f"ix = {v['ix']}, itos[ix] = 'c' (PyTorch 2.x; the video's older PyTorch drew 'm')"
+        ),
         shape=(
-            Rule("ix is a tensor: .item() makes it the Python int that itos needs.",
-                 lambda v: is_tensor(v["ix"])),
+            Rule(
+                "ix is a tensor: .item() makes it the Python int that itos needs.",
+                lambda v: is_tensor(v["ix"]),
+            ),
         ),
         mistakes=(
             Mistake(
@@ -133,8 +147,10 @@ declare(
         done=lambda v: f"p = {[round(x, 4) for x in v['p'].tolist()]}, the video's numbers",
         shape=(_is_tensor("p"),),
         mistakes=(
-            Mistake("p does not sum to 1: divide by p.sum().",
-                    lambda: {"p": torch.rand(3, generator=ref.generator())}),
+            Mistake(
+                "p does not sum to 1: divide by p.sum().",
+                lambda: {"p": torch.rand(3, generator=ref.generator())},
+            ),
             Mistake(
                 "not the lesson's numbers: torch.rand without generator=g uses the global random "
                 "state (not reproducible). Pass generator=g, seeded 2147483647.",
@@ -155,8 +171,11 @@ declare(
         blank=SEED_G + "# 5 names: start each at ix = 0 ('.'); repeat: p = row ix of N as "
         "probabilities, draw the\n# next ix with g, append itos[ix] to out, stop after the "
         "'.' (ix == 0); print each name",
-        hints=("The loop of the one draw, repeated: the next row is the row of the character "
-               "just drawn; a name ends at '.'.", LOOP),
+        hints=(
+            "The loop of the one draw, repeated: the next row is the row of the character "
+            "just drawn; a name ends at '.'.",
+            LOOP,
+        ),
         anchor="p = N[ix].float()",
         look=sampling.look_out,
         reference=sampling.reference(lambda: ref.count_row),
@@ -169,8 +188,10 @@ declare(
         reads=("g", "out"),
         blank=SEED_G + "# the same loop for the uniform model: every one of the 27 characters "
         "equally likely",
-        hints=("The same loop; only p changes: 27 equal probabilities.",
-               "p = torch.ones(27) / 27.0 in place of the row of N."),
+        hints=(
+            "The same loop; only p changes: 27 equal probabilities.",
+            "p = torch.ones(27) / 27.0 in place of the row of N.",
+        ),
         anchor="p = torch.ones(27) / 27.0",
         look=sampling.look_out,
         reference=sampling.reference(lambda: lambda ix: torch.ones(27) / 27.0),
@@ -189,8 +210,10 @@ declare(
         reads=("P",),
         blank="P = ...  # the probability table: N as float, each row divided by the sum of "
         "that row",
-        hints=("Divide each row of N (as floats) by that row's sum, keeping the sums as a "
-               "column.", "P = N.float(); P /= P.sum(1, keepdim=True)"),
+        hints=(
+            "Divide each row of N (as floats) by that row's sum, keeping the sums as a column.",
+            "P = N.float(); P /= P.sum(1, keepdim=True)",
+        ),
         anchor="P /= P.sum(1, keepdim=True)",
         reference=lambda: {"P": ref.P(0.0)},
         tol=1e-6,
@@ -203,10 +226,14 @@ declare(
                 "(without keepdim the (27,) sums broadcast as a row and divide the columns).",
                 lambda: {"P": ref.N().float() / ref.N().float().sum(1)},
             ),
-            Mistake("divided by the sum of the whole table: divide each row by its own sum.",
-                    lambda: {"P": ref.N().float() / ref.N().sum()}),
-            Mistake("that is the smoothed table (N + 1); here the lesson takes N as it is.",
-                    lambda: {"P": ref.P(1.0)}),
+            Mistake(
+                "divided by the sum of the whole table: divide each row by its own sum.",
+                lambda: {"P": ref.N().float() / ref.N().sum()},
+            ),
+            Mistake(
+                "that is the smoothed table (N + 1); here the lesson takes N as it is.",
+                lambda: {"P": ref.P(1.0)},
+            ),
         ),
     ),
     Step(
@@ -215,8 +242,11 @@ declare(
         reads=("g", "out"),
         blank=SEED_G + "# the sampling loop once more, 5 names, now taking p straight from the "
         "table: row ix of P",
-        hints=("The loop of the cell that sampled from N, with p taken from P and g seeded "
-               "again right before.", "p = P[ix]: the rows of P already sum to 1."),
+        hints=(
+            "The loop of the cell that sampled from N, with p taken from P and g seeded "
+            "again right before.",
+            "p = P[ix]: the rows of P already sum to 1.",
+        ),
         anchor="p = P[ix]",
         look=sampling.look_out,
         reference=sampling.reference(lambda: lambda ix: ref.P(0.0)[ix]),

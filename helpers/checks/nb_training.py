@@ -20,16 +20,20 @@ TRAIN = (
 def _W(ns: Mapping[str, Any]) -> torch.Tensor:
     W = get(ns, "W")
     if not isinstance(W, torch.Tensor):
-        raise Wrong("`W` should be a tensor: torch.randn((27, 27), generator=g, "
-                    "requires_grad=True).")
+        raise Wrong(
+            "`W` should be a tensor: torch.randn((27, 27), generator=g, requires_grad=True)."
+        )
     return W
 
 
 def _look_backward(ns: Mapping[str, Any]) -> dict[str, Any]:
     W = _W(ns)
     loss = get(ns, "loss")
-    return {"loss": number(ns, "loss"), "grad": W.grad,
-            "fresh": bool(getattr(loss, "requires_grad", False))}
+    return {
+        "loss": number(ns, "loss"),
+        "grad": W.grad,
+        "fresh": bool(getattr(loss, "requires_grad", False)),
+    }
 
 
 def _grad(times: int = 1) -> torch.Tensor:
@@ -75,8 +79,11 @@ def _look_losses(ns: Mapping[str, Any]) -> dict[str, Any]:
         raise Missing("`losses` is empty: write the training loop in the cell above and run it.")
     if not isinstance(losses, list) or not all(isinstance(x, int | float) for x in losses):
         raise Wrong("`losses` should be a list of numbers: losses.append(loss.item()) in the loop.")
-    return {"first": [float(x) for x in losses[:5]], "steps": len(losses),
-            "last": float(losses[-1])}
+    return {
+        "first": [float(x) for x in losses[:5]],
+        "steps": len(losses),
+        "last": float(losses[-1]),
+    }
 
 
 def _run(mode: str = "right", l2: float = 0.01, skip: int = 0, steps: int = 100) -> dict[str, Any]:
@@ -86,111 +93,175 @@ def _run(mode: str = "right", l2: float = 0.01, skip: int = 0, steps: int = 100)
 
 declare(
     Step(
-        name="backward", notebook="training", reads=("loss", "W"),
+        name="backward",
+        notebook="training",
+        reads=("loss", "W"),
         blank="g = torch.Generator().manual_seed(2147483647)\nW = torch.randn((27, 27), "
         "generator=g, requires_grad=True)\n\n# forward pass again, with this W:\nxenc = ...\n"
-        "logits = ...\ncounts = ...\nprobs = ...\nloss = ...\nprint(loss.item())\n\n# backward "
+        "logits = ...\ncounts = ...\nprobs = ...\nloss = ...\n\n# backward "
         "pass: reset the gradient, then fill W.grad\n...",
-        hints=("The forward pass of the cells above, with this W; then clear W's gradient and "
-               "let the loss fill it.", "W.grad = None; loss.backward()"),
+        hints=(
+            "The forward pass of the cells above, with this W; then clear W's gradient and "
+            "let the loss fill it.",
+            "W.grad = None; loss.backward()",
+        ),
         anchor="loss.backward()",
         look=_look_backward,
         reference=lambda: {"loss": _emma_loss(), "grad": _grad(), "fresh": True},
         done=lambda v: f"loss {v['loss']:.4f}; W.grad (27, 27), nonzero only in the rows . a e m",
         tol=1e-5,
         mistakes=(
-            Mistake("loss was computed from an earlier W, without gradients: redo the forward "
-                    "pass with this W (run the whole cell).", lambda: {"fresh": False},
-                    when=lambda v: not v["fresh"]),
-            Mistake("W.grad is None: call loss.backward() (W needs requires_grad=True).",
-                    lambda: {"grad": None}, when=lambda v: v["grad"] is None),
-            Mistake("W.grad is twice the gradient: backward ran twice into it. Reset it first, "
-                    "W.grad = None, and run the whole cell again.", lambda: {"grad": _grad(2)}),
-            Mistake("loss is negative: the negative log-likelihood is -log p, add the minus "
-                    "sign.", lambda: {"loss": -_emma_loss()}),
-            Mistake("loss is the sum of the 5 terms; the average is asked for: .mean().",
-                    lambda: {"loss": 5 * _emma_loss()}),
+            Mistake(
+                "loss was computed from an earlier W, without gradients: redo the forward "
+                "pass with this W (run the whole cell).",
+                lambda: {"fresh": False},
+                when=lambda v: not v["fresh"],
+            ),
+            Mistake(
+                "W.grad is None: call loss.backward() (W needs requires_grad=True).",
+                lambda: {"grad": None},
+                when=lambda v: v["grad"] is None,
+            ),
+            Mistake(
+                "W.grad is twice the gradient: backward ran twice into it. Reset it first, "
+                "W.grad = None, and run the whole cell again.",
+                lambda: {"grad": _grad(2)},
+            ),
+            Mistake(
+                "loss is negative: the negative log-likelihood is -log p, add the minus sign.",
+                lambda: {"loss": -_emma_loss()},
+            ),
+            Mistake(
+                "loss is the sum of the 5 terms; the average is asked for: .mean().",
+                lambda: {"loss": 5 * _emma_loss()},
+            ),
         ),
     ),
     Step(
-        name="gradient_step", notebook="training", reads=("W",),
-        blank="...  # update W: one step of size 0.1 against its gradient (change W.data in "
-        "place)",
-        hints=("Step against the gradient: move W a little (learning rate 0.1) in the direction "
-               "that lowers the loss.", "W.data += -0.1 * W.grad"),
+        name="gradient_step",
+        notebook="training",
+        reads=("W",),
+        blank="...  # update W: one step of size 0.1 against its gradient (change W.data in place)",
+        hints=(
+            "Step against the gradient: move W a little (learning rate 0.1) in the direction "
+            "that lowers the loss.",
+            "W.data += -0.1 * W.grad",
+        ),
         anchor="W.data += -0.1 * W.grad",
         look=_look_W,
         reference=lambda: {"W": ref.seeded_W() - 0.1 * _grad()},
         done=lambda v: "one step against the gradient lowered the loss",
         tol=1e-5,
         mistakes=(
-            Mistake("W has not changed yet: write the update and run it.",
-                    lambda: {"W": ref.seeded_W()}),
-            Mistake("the update has the wrong sign: the loss goes up. Step against the "
-                    "gradient, -0.1 * W.grad.", lambda: {"W": ref.seeded_W() + 0.1 * _grad()}),
-            Mistake("W moved twice as far: the update ran twice (or the gradient was not "
-                    "reset). Re-run the cell that makes W, then this cell once.",
-                    lambda: {"W": ref.seeded_W() - 0.2 * _grad()}),
-            Mistake("W moved 10 times too far: the step size is 0.1, -0.1 * W.grad.",
-                    lambda: {"W": ref.seeded_W() - _grad()}),
+            Mistake(
+                "W has not changed yet: write the update and run it.", lambda: {"W": ref.seeded_W()}
+            ),
+            Mistake(
+                "the update has the wrong sign: the loss goes up. Step against the "
+                "gradient, -0.1 * W.grad.",
+                lambda: {"W": ref.seeded_W() + 0.1 * _grad()},
+            ),
+            Mistake(
+                "W moved twice as far: the update ran twice (or the gradient was not "
+                "reset). Re-run the cell that makes W, then this cell once.",
+                lambda: {"W": ref.seeded_W() - 0.2 * _grad()},
+            ),
+            Mistake(
+                "W moved 10 times too far: the step size is 0.1, -0.1 * W.grad.",
+                lambda: {"W": ref.seeded_W() - _grad()},
+            ),
         ),
     ),
     Step(
-        name="dataset", notebook="training", reads=("xs", "ys", "num"),
+        name="dataset",
+        notebook="training",
+        reads=("xs", "ys", "num"),
         blank='# create the dataset\nxs, ys = [], []\n# every bigram of every word (with "." '
         "before and after): index of ch1 to xs, of ch2 to ys\nxs = ...  # as an integer tensor"
-        "\nys = ...  # as an integer tensor\nnum = ...  # the number of examples\nprint(\"number "
+        '\nys = ...  # as an integer tensor\nnum = ...  # the number of examples\nprint("number '
         "of examples: \", num)\n\n# initialize the 'network'\ng = torch.Generator().manual_seed"
         "(2147483647)\nW = torch.randn((27, 27), generator=g, requires_grad=True)",
-        hints=("The loop of the five examples of emma, over every word; then tensors, and how "
-               "many elements xs holds.",
-               "xs = torch.tensor(xs); ys = torch.tensor(ys); num = xs.nelement()"),
+        hints=(
+            "The loop of the five examples of emma, over every word; then tensors, and how "
+            "many elements xs holds.",
+            "xs = torch.tensor(xs); ys = torch.tensor(ys); num = xs.nelement()",
+        ),
         anchor="num = xs.nelement()",
         look=_look_dataset,
         reference=lambda: _dataset(),
         done=lambda v: f"{v['num']:,} examples (the video's 228,146); their counts are N",
         mistakes=(
-            Mistake("32,033 pairs short (one per word): the end '.' of each word is forgotten.",
-                    lambda: _dataset(end=False)),
-            Mistake("xs and ys are swapped: xs holds the first character, ys the next one.",
-                    lambda: _dataset(swap=True)),
-            Mistake("num should be the number of examples, xs.nelement() (228,146).",
-                    lambda: {"num": ref.WORDS}, when=lambda v: v["num"] != ref.BIGRAMS
-                    and torch.equal(v["counts"], ref.N())),
+            Mistake(
+                "32,033 pairs short (one per word): the end '.' of each word is forgotten.",
+                lambda: _dataset(end=False),
+            ),
+            Mistake(
+                "xs and ys are swapped: xs holds the first character, ys the next one.",
+                lambda: _dataset(swap=True),
+            ),
+            Mistake(
+                "num should be the number of examples, xs.nelement() (228,146).",
+                lambda: {"num": ref.WORDS},
+                when=lambda v: v["num"] != ref.BIGRAMS and torch.equal(v["counts"], ref.N()),
+            ),
         ),
     ),
     Step(
-        name="training_loop", notebook="training", reads=("losses",),
+        name="training_loop",
+        notebook="training",
+        reads=("losses",),
         blank='progress = widgets.IntProgress(max=100, description="training")\n'
         "display(progress)\nlosses = []\n\n# gradient descent\nfor k in range(100):\n    # "
         "forward pass, with the lesson's 0.01 * (W**2).mean() added to the loss\n    ...\n    "
         "losses.append(loss.item())\n    # backward pass and update (learning rate 50)\n    "
         "...\n    progress.value = k + 1",
-        hints=("In each step: the forward pass on all examples, reset the gradient, backward, "
-               "and a step of 50 against the gradient.", TRAIN),
+        hints=(
+            "In each step: the forward pass on all examples, reset the gradient, backward, "
+            "and a step of 50 against the gradient.",
+            TRAIN,
+        ),
         anchor="for k in range(100):",
         look=_look_losses,
         reference=lambda: _run(),
-        done=lambda v: f"loss {v['first'][0]:.4f} -> {v['first'][1]:.4f} -> ... -> "
-        f"{v['last']:.4f} (the video's 3.7686, 3.3788)",
+        done=lambda v: (
+            f"loss {v['first'][0]:.4f} -> {v['first'][1]:.4f} -> ... -> "
+            f"{v['last']:.4f} (the video's 3.7686, 3.3788)"
+        ),
         tol=1e-3,
         mistakes=(
-            Mistake("the losses start where an earlier run ended: W was already trained. Re-run "
-                    "the cell that makes W, then this cell once.", lambda: _run(skip=100)),
-            Mistake("the first loss is negative: -log p needs its minus sign.",
-                    lambda: {"first": [-x for x in _run()["first"]]},
-                    when=lambda v: v["first"][0] < 0),
-            Mistake("the first loss is a sum over all 228,146 examples; the average is asked "
-                    "for, .mean().", lambda: {"first": [3.77 * ref.BIGRAMS]},
-                    when=lambda v: v["first"][0] > 100),
-            Mistake("gradients not reset between steps: set W.grad = None before backward().",
-                    lambda: {"first": _run("no_reset")["first"]}),
-            Mistake("the update has the wrong sign: the loss goes up; W.data += -50 * W.grad.",
-                    lambda: {"first": _run("wrong_sign")["first"]}),
-            Mistake("the losses lack the lesson's penalty: loss = ... + 0.01 * (W**2).mean().",
-                    lambda: {"first": _run(l2=0.0)["first"]}),
-            Mistake("the lesson takes 100 steps, for k in range(100), one loss appended per step.",
-                    lambda: {"steps": 50}, when=lambda v: v["steps"] != 100),
+            Mistake(
+                "the losses start where an earlier run ended: W was already trained. Re-run "
+                "the cell that makes W, then this cell once.",
+                lambda: _run(skip=100),
+            ),
+            Mistake(
+                "the first loss is negative: -log p needs its minus sign.",
+                lambda: {"first": [-x for x in _run()["first"]]},
+                when=lambda v: v["first"][0] < 0,
+            ),
+            Mistake(
+                "the first loss is a sum over all 228,146 examples; the average is asked "
+                "for, .mean().",
+                lambda: {"first": [3.77 * ref.BIGRAMS]},
+                when=lambda v: v["first"][0] > 100,
+            ),
+            Mistake(
+                "gradients not reset between steps: set W.grad = None before backward().",
+                lambda: {"first": _run("no_reset")["first"]},
+            ),
+            Mistake(
+                "the update has the wrong sign: the loss goes up; W.data += -50 * W.grad.",
+                lambda: {"first": _run("wrong_sign")["first"]},
+            ),
+            Mistake(
+                "the losses lack the lesson's penalty: loss = ... + 0.01 * (W**2).mean().",
+                lambda: {"first": _run(l2=0.0)["first"]},
+            ),
+            Mistake(
+                "the lesson takes 100 steps, for k in range(100), one loss appended per step.",
+                lambda: {"steps": 50},
+                when=lambda v: v["steps"] != 100,
+            ),
         ),
     ),
 )

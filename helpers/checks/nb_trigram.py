@@ -64,8 +64,10 @@ def _nll(n: int, alpha: float) -> float:
     for g, k in grams.items():
         rows[g[:-1]] = rows.get(g[:-1], 0) + k
     total = sum(grams.values())
-    return -sum(k * math.log((k + alpha) / (rows[g[:-1]] + V * alpha))
-                for g, k in grams.items()) / total
+    return (
+        -sum(k * math.log((k + alpha) / (rows[g[:-1]] + V * alpha)) for g, k in grams.items())
+        / total
+    )
 
 
 def _look_nll(ns: Mapping[str, Any]) -> dict[str, Any]:
@@ -82,8 +84,11 @@ def _nlls(scale: float = 1.0) -> dict[str, Any]:
 @functools.cache
 def _examples() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     ix = ref.stoi()
-    rows = [(ix[a], ix[b], ix[c]) for w in ref.words()
-            for a, b, c in zip(".." + w, "." + w + ".", w + ".", strict=False)]
+    rows = [
+        (ix[a], ix[b], ix[c])
+        for w in ref.words()
+        for a, b, c in zip(".." + w, "." + w + ".", w + ".", strict=False)
+    ]
     t = torch.tensor(rows)
     return t[:, 0], t[:, 1], t[:, 2]
 
@@ -105,7 +110,7 @@ def _descent(mode: str = "right") -> tuple[float, ...]:
     counts = _N3().double()
     first, second = torch.arange(V * V) // V, torch.arange(V * V) % V
     W = torch.zeros((2 * V, V), dtype=torch.float64, requires_grad=True)
-    acc, out = torch.zeros_like(W), []
+    acc, out = torch.zeros_like(W), list[float]()
     for _ in range(4):
         loss = -(counts * (W[first] + W[V + second]).log_softmax(1)).sum() / counts.sum()
         W.grad = None
@@ -127,116 +132,169 @@ def _look_train(ns: Mapping[str, Any]) -> dict[str, Any]:
 
 declare(
     Step(
-        name="trigrams_of", notebook="trigram", reads=("trigrams_of",),
+        name="trigrams_of",
+        notebook="trigram",
+        reads=("trigrams_of",),
         blank="def trigrams_of(word):\n    # the trigrams of word as (c1, c2, c3) tuples, with "
         "'.' padding\n    return ...\n\n\ntrigrams_of(\"emma\")",
-        hints=("Pad the word with two '.' in front (the context of its first character) and "
-               "one after; zip three shifted copies.",
-               'chs = ["."] * 2 + list(word) + ["."]; return list(zip(chs, chs[1:], chs[2:]))'),
+        hints=(
+            "Pad the word with two '.' in front (the context of its first character) and "
+            "one after; zip three shifted copies.",
+            'chs = ["."] * 2 + list(word) + ["."]; return list(zip(chs, chs[1:], chs[2:]))',
+        ),
         anchor="def trigrams_of(word):",
         look=_look_of,
         reference=lambda: {"emma": EMMA},
         done=lambda v: "emma -> " + " ".join("".join(t[:2]) + "→" + t[2] for t in v["emma"]),
-        shape=(Rule("trigrams_of should return a list of (c1, c2, c3) tuples, "
-                    "list(zip(chs, chs[1:], chs[2:])): the later cells count and unpack them.",
-                    _not_tuples),),
+        shape=(
+            Rule(
+                "trigrams_of should return a list of (c1, c2, c3) tuples, "
+                "list(zip(chs, chs[1:], chs[2:])): the later cells count and unpack them.",
+                _not_tuples,
+            ),
+        ),
         mistakes=(
-            Mistake("the first trigram should be ('.', '.', 'e'): pad the start with two '.'.",
-                    lambda: {"emma": EMMA[1:]}),
-            Mistake("no trigram ends with '.': the end token is forgotten.",
-                    lambda: {"emma": EMMA[:-1]}),
-            Mistake("pairs, not triples: zip three shifted copies, chs, chs[1:], chs[2:].",
-                    lambda: {"emma": [t[1:] for t in EMMA]},
-                    when=lambda v: bool(v["emma"]) and len(v["emma"][0]) == 2),
+            Mistake(
+                "the first trigram should be ('.', '.', 'e'): pad the start with two '.'.",
+                lambda: {"emma": EMMA[1:]},
+            ),
+            Mistake(
+                "no trigram ends with '.': the end token is forgotten.", lambda: {"emma": EMMA[:-1]}
+            ),
+            Mistake(
+                "pairs, not triples: zip three shifted copies, chs, chs[1:], chs[2:].",
+                lambda: {"emma": [t[1:] for t in EMMA]},
+                when=lambda v: bool(v["emma"]) and len(v["emma"][0]) == 2,
+            ),
         ),
     ),
     Step(
-        name="trigram_counts", notebook="trigram", reads=("trigram_counts", "N3"),
+        name="trigram_counts",
+        notebook="trigram",
+        reads=("trigram_counts", "N3"),
         blank="trigram_counts = ...  # a Counter of every trigram of every word\nN3 = ...  # "
         "the (729, 27) count table: row c1 * 27 + c2, column c3",
-        hints=("Count every trigram of every word; the table's row is the pair of context "
-               "characters flattened, c1 * 27 + c2.",
-               "Counter(t for w in words for t in trigrams_of(w)); "
-               "N3 = bigram.count_matrix(words, stoi, 3)"),
+        hints=(
+            "Count every trigram of every word; the table's row is the pair of context "
+            "characters flattened, c1 * 27 + c2.",
+            "Counter(t for w in words for t in trigrams_of(w)); "
+            "N3 = bigram.count_matrix(words, stoi, 3)",
+        ),
         anchor="trigram_counts = Counter(t for w in words for t in trigrams_of(w))",
         look=_look_counts,
         reference=lambda: {"trigram_counts": dict(ref.trigrams()), "N3": _N3()},
         done=lambda v: f"{sum(v['trigram_counts'].values()):,} trigrams; N3 (729, 27)",
-        shape=(tensors("N3"),
-               Rule("27x27x27 works, but here the context is flattened: N3.view(729, 27).",
-                    lambda v: tuple(v["N3"].shape) == (V, V, V))),
+        shape=(
+            tensors("N3"),
+            Rule(
+                "27x27x27 works, but here the context is flattened: N3.view(729, 27).",
+                lambda v: tuple(v["N3"].shape) == (V, V, V),
+            ),
+        ),
         mistakes=(
-            Mistake("32,033 trigrams short (one per word): the end '.' is forgotten.",
-                    lambda: {"trigram_counts": dict(ref.trigrams(end=False))}),
-            Mistake("N3 rows and columns: row c1 * 27 + c2, column c3 (not the transpose).",
-                    lambda: {"N3": _N3().T.contiguous()}),
+            Mistake(
+                "32,033 trigrams short (one per word): the end '.' is forgotten.",
+                lambda: {"trigram_counts": dict(ref.trigrams(end=False))},
+            ),
+            Mistake(
+                "N3 rows and columns: row c1 * 27 + c2, column c3 (not the transpose).",
+                lambda: {"N3": _N3().T.contiguous()},
+            ),
         ),
     ),
     Step(
-        name="trigram_nll", notebook="trigram", reads=("nll",),
+        name="trigram_nll",
+        notebook="trigram",
+        reads=("nll",),
         blank="N2 = bigram.count_matrix(words, stoi, 2)\nnll = ...  # a dict: nll[n, alpha] = "
         "average NLL of the n-gram count model, n in (2, 3),\n#           alpha in (0.0, 1.0)",
-        hints=("For each table and each alpha: probabilities from the counts, then the average "
-               "negative log-likelihood.",
-               "for n, N in ((2, N2), (3, N3)): for alpha in (0.0, 1.0): nll[n, alpha] = "
-               "bigram.nll_from_counts(N, bigram.probabilities(N, alpha))"),
+        hints=(
+            "For each table and each alpha: probabilities from the counts, then the average "
+            "negative log-likelihood.",
+            "for n, N in ((2, N2), (3, N3)): for alpha in (0.0, 1.0): nll[n, alpha] = "
+            "bigram.nll_from_counts(N, bigram.probabilities(N, alpha))",
+        ),
         anchor="nll = {}",
         look=_look_nll,
         reference=_nlls,
-        done=lambda v: f"trigram NLL (α = 1) = {v['nll'][3, 1.0]:.4f}, below the bigram's "
-        f"{v['nll'][2, 1.0]:.4f}",
+        done=lambda v: (
+            f"trigram NLL (α = 1) = {v['nll'][3, 1.0]:.4f}, below the bigram's "
+            f"{v['nll'][2, 1.0]:.4f}"
+        ),
         mistakes=(
             Mistake("the NLLs are negative: -log p needs its minus sign.", lambda: _nlls(-1.0)),
-            Mistake("those are sums over all 228,146 n-grams; the average is asked for.",
-                    lambda: _nlls(ref.BIGRAMS)),
+            Mistake(
+                "those are sums over all 228,146 n-grams; the average is asked for.",
+                lambda: _nlls(ref.BIGRAMS),
+            ),
         ),
     ),
     Step(
-        name="trigram_inputs", notebook="trigram", reads=("x1", "x2", "ys", "logits_index"),
+        name="trigram_inputs",
+        notebook="trigram",
+        reads=("x1", "x2", "ys", "logits_index"),
         blank="xs, ys = bigram.training_pairs(words, stoi, 3)  # xs is the flattened context "
         "c1*27 + c2\nx1, x2 = ..., ...  # the two context characters' indices, from xs\n\ng = "
         "torch.Generator().manual_seed(2147483647)\nW = torch.randn((2 * V, V), generator=g)\n"
         "logits_index = ...  # the logits by indexing: the row of W for c1 plus the row for c2 "
         "(second half)",
-        hints=("xs = c1 * 27 + c2: integer division and remainder by 27 give c1 and c2; the "
-               "second half of W holds c2's rows.",
-               "x1, x2 = xs // V, xs % V; logits_index = W[x1] + W[V + x2]"),
+        hints=(
+            "xs = c1 * 27 + c2: integer division and remainder by 27 give c1 and c2; the "
+            "second half of W holds c2's rows.",
+            "x1, x2 = xs // V, xs % V; logits_index = W[x1] + W[V + x2]",
+        ),
         anchor="logits_index = W[x1] + W[V + x2]",
         look=_look_inputs,
         reference=_inputs,
         done=lambda v: f"{len(v['ys']):,} examples; logits (228,146, 27)",
         shape=(tensors("x1", "x2", "ys", "logits_index"),),
         mistakes=(
-            Mistake("x1 and x2 are swapped: the first context character is xs // 27.",
-                    lambda: _inputs(swap=True)),
-            Mistake("logits_index = W[x1] + W[V + x2]: the first half of W for c1, the second "
-                    "for c2.", lambda: {"logits_index": _inputs()["logits_index"] * 0},
-                    when=lambda v: tuple(v["logits_index"].shape) == (ref.BIGRAMS, V)),
+            Mistake(
+                "x1 and x2 are swapped: the first context character is xs // 27.",
+                lambda: _inputs(swap=True),
+            ),
+            Mistake(
+                "logits_index = W[x1] + W[V + x2]: the first half of W for c1, the second for c2.",
+                lambda: {"logits_index": _inputs()["logits_index"] * 0},
+                when=lambda v: tuple(v["logits_index"].shape) == (ref.BIGRAMS, V),
+            ),
         ),
     ),
     Step(
-        name="trigram_train", notebook="trigram", reads=("train",),
+        name="trigram_train",
+        notebook="trigram",
+        reads=("train",),
         blank="def train(lr, steps, every=None):\n    # W: (54, 27) zeros in float64 with "
         "requires_grad; `steps` gradient-descent steps\n    # on loss_grouped(W) with learning "
         "rate lr; keep each loss; print it every `every` steps\n    W = ...\n    losses = ...\n"
         "    ...\n    return W, losses",
-        hints=("W starts at zeros; each step: the loss, reset the gradient, backward, a step "
-               "against the gradient.",
-               "with torch.no_grad(): W -= lr * W.grad; losses.append(loss.item())"),
+        hints=(
+            "W starts at zeros; each step: the loss, reset the gradient, backward, a step "
+            "against the gradient.",
+            "with torch.no_grad(): W -= lr * W.grad; losses.append(loss.item())",
+        ),
         anchor="def train(lr, steps, every=None):",
         look=_look_train,
         reference=lambda: {"losses": list(_descent())},
-        done=lambda v: f"train(30.0, 4): loss {v['losses'][0]:.4f} -> {v['losses'][-1]:.4f}, "
-        "downhill every step",
+        done=lambda v: (
+            f"train(30.0, 4): loss {v['losses'][0]:.4f} -> {v['losses'][-1]:.4f}, "
+            "downhill every step"
+        ),
         tol=1e-6,
         mistakes=(
-            Mistake("gradients not reset between steps: W.grad = None before backward().",
-                    lambda: {"losses": list(_descent("no_reset"))}),
-            Mistake("the update has the wrong sign: W -= lr * W.grad goes downhill.",
-                    lambda: {"losses": list(_descent("wrong_sign"))}),
-            Mistake(f"the first loss should be ln 27 = {math.log(V):.4f}: W starts at zeros.",
-                    lambda: {"losses": [3.0, 2.9, 2.8, 2.7]},
-                    when=lambda v: bool(v["losses"]) and abs(v["losses"][0] - math.log(V)) > 1e-4),
+            Mistake(
+                "gradients not reset between steps: W.grad = None before backward().",
+                lambda: {"losses": list(_descent("no_reset"))},
+            ),
+            Mistake(
+                "the update has the wrong sign: W -= lr * W.grad goes downhill.",
+                lambda: {"losses": list(_descent("wrong_sign"))},
+            ),
+            Mistake(
+                f"the first loss should be ln 27 = {math.log(V):.4f}: W starts at zeros.",
+                lambda: {"losses": [3.0, 2.9, 2.8, 2.7]},
+                when=lambda v: bool(v["losses"]) and abs(v["losses"][0] - math.log(V)) > 1e-4,
+            ),
         ),
     ),
 )
