@@ -120,7 +120,7 @@ def bench_slider(N, itos, rows):
 
 
 def count_steps(W: torch.Tensor, N: torch.Tensor, steps: int, lr: float = 50.0) -> list[float]:
-    """`train_onehot`'s plain gradient steps, from the count table (its gradient, notebook 07)."""
+    """`train_onehot`'s plain gradient steps, from the count table (its gradient, notebook 08)."""
     losses = []
     for _ in range(steps):
         loss, grad = bigram.count_loss_and_grad(W, N)

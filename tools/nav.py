@@ -5,8 +5,8 @@
 
 Each lesson notebook gets a first and a last markdown cell (metadata {"nav": "top"|"bottom"})
 linking the previous notebook, the contents and the next one, and a "Next" cell (metadata
-{"nav": "next"}) closing the main path, just before "## Going deeper (optional)". Titles come from each
-notebook's own heading (`# 05 · Title`), the one-line summary from the paragraph under it.
+{"nav": "next"}) closing the main path, just before "## Going deeper (optional)". Titles come
+from each notebook's own heading (`# 05 · Title`), the one-line summary from the paragraph under it.
 Only markdown changes: no notebook needs re-executing after this.
 """
 
@@ -32,6 +32,10 @@ PARTS = [
 VIDEO = "https://www.youtube.com/watch?v=PaCmpygFfXo"
 VIDEO_TITLE = "The spelled-out intro to language modeling: building makemore"
 LECTURE_LAST = "08"
+LECTURE_NOTEBOOK = (
+    "https://github.com/karpathy/nn-zero-to-hero/blob/master/lectures/makemore/"
+    "makemore_part1_bigrams.ipynb"
+)
 GOING_DEEPER = "## Going deeper"
 WORKBOOK = "../workbook"  # the workbook edition: the same file names, code left to write
 WORKBOOK_LAST = "09"  # the workbook covers the lesson and the trigram exercise: 01 to 09
@@ -138,9 +142,7 @@ def next_cell(paths: list[Path], titles: dict[Path, str], i: int) -> str:
     return "This is the last notebook of the series; [Contents](00_index.ipynb)."
 
 
-def _with_nav(
-    nb: nbformat.NotebookNode, top: str, bottom: str, nxt: str
-) -> nbformat.NotebookNode:
+def _with_nav(nb: nbformat.NotebookNode, top: str, bottom: str, nxt: str) -> nbformat.NotebookNode:
     cells = _content_cells(nb)
     top_cell = nbformat.v4.new_markdown_cell(top, metadata={"nav": "top"})
     next_cell_ = nbformat.v4.new_markdown_cell(nxt, metadata={"nav": "next"})
@@ -182,7 +184,8 @@ def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat
         "",
         f"**The video:** [{VIDEO_TITLE}]({VIDEO}). Notebooks 01–{LECTURE_LAST} follow it; "
         f"under each section heading, a link such as [▶ 0:24:02]({VIDEO}&t=1442) opens the "
-        f"moment of the video that section follows.",
+        f"moment of the video that section follows. The lecture's own notebook: "
+        f"[makemore_part1_bigrams.ipynb]({LECTURE_NOTEBOOK}).",
     ]
     for part, lo, hi in PARTS:
         chosen = [p for p in paths if lo <= p.name[:2] <= hi]
