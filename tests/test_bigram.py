@@ -133,9 +133,10 @@ def test_probabilities_by_hand():
         torch.tensor([[0, 3 / 4, 1 / 4], [1, 0, 0], [5 / 7, 0, 2 / 7]]),
     )
     assert b.probabilities(N).dtype == torch.float32  # the lesson's .float()
-    for bad in (-0.1, math.nan):
-        with pytest.raises(ValueError, match="alpha must be >= 0"):
-            b.probabilities(N, bad)
+    with pytest.raises(ValueError, match="alpha must be >= 0"):
+        b.probabilities(N, -0.1)
+    with pytest.raises(ValueError, match="alpha must be >= 0"):
+        b.probabilities(N, math.nan)
 
 
 @fast(40)
