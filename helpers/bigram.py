@@ -120,7 +120,7 @@ def probabilities(
 ) -> torch.Tensor:
     """`P = (N + alpha).float()` normalised by rows (keepdim!). Defined in 04_sampling."""
     # The lesson adds 1 (notebook 05 calls it alpha); alpha = 0 is notebook 04's plain P.
-    if not alpha >= 0:
+    if not alpha >= 0:  # negative, or nan
         raise ValueError(f"alpha must be >= 0, got {alpha}")
     P = N.to(dtype) + alpha
     P /= P.sum(1, keepdim=True)

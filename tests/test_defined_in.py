@@ -60,8 +60,8 @@ def _code_names(path: Path) -> tuple[set[str], set[str]]:
         for node in ast.walk(ast.parse("\n".join(lines))):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                 used.add(f"{node.value.id}.{node.attr}")
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers."):
-                used |= {f"{node.module.removeprefix('helpers.')}.{a.name}" for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module[:8] == "helpers.":
+                used |= {f"{node.module[8:]}.{a.name}" for a in node.names}
             elif isinstance(node, ast.FunctionDef):
                 defined.add(node.name)
     return used, defined
