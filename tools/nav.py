@@ -18,6 +18,9 @@ from pathlib import Path
 
 import nbformat
 
+from tools.execute import KERNELSPEC
+from tools.splice import MarkersMissing, between
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 INDEX = NOTEBOOKS / "00_index.ipynb"
@@ -119,8 +122,8 @@ def title_and_summary(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
     return title, " ".join(paragraph)
 
 
-def _link(path: Path, title: str) -> str:
-    return f"[{title}]({path.name})"
+def _link(path: Path, title: str, folder: str = "") -> str:
+    return f"[{title}]({folder}{path.name})"
 
 
 def nav_cells(paths: list[Path], titles: dict[Path, str], i: int) -> tuple[str, str]:
@@ -206,18 +209,21 @@ def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("\n".join(lines), metadata={"nav": "index"})]
     nb.cells[0].id = "contents"
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     return nb
 
 
-def readme_table(paths: list[Path], titles: dict, summaries: dict) -> str:
-    """The notebook table of README.md."""
-    rows = ["| notebook | what it teaches |", "|---|---|"]
-    rows += [f"| [{titles[p]}](notebooks/{p.name}) | {summaries[p]} |" for p in paths]
+def readme_table(paths: list[Path], titles: dict) -> str:
+    """The notebook table of README.md: one row per part (the summaries are in the index)."""
+    rows = ["| part | notebooks |", "|---|---|"]
+    for part, lo, hi in PARTS:
+        chosen = [p for p in paths if lo <= p.name[:2] <= hi]
+        if chosen:
+            rows.append(
+                f"| {part} | "
+                + "<br>".join(_link(p, titles[p], "notebooks/") for p in chosen)
+                + " |"
+            )
     return "\n".join(rows)
 
 
@@ -236,11 +242,12 @@ def main() -> int:
         nxt = next_cell(paths, titles, i)
         wanted[p] = nbformat.writes(_with_nav(books[p], top, bottom, nxt)) + "\n"
     wanted[INDEX] = nbformat.writes(index_notebook(paths, titles, summaries)) + "\n"
-    readme = README.read_text(encoding="utf-8")
-    head, _, rest = readme.partition(START)
-    _, _, tail = rest.partition(END)
-    table = readme_table(paths, titles, summaries)
-    wanted[README] = f"{head}{START}\n{table}\n{END}{tail}"
+    table = readme_table(paths, titles)
+    try:
+        wanted[README] = between(README.read_text(encoding="utf-8"), START, END, table, "README.md")
+    except MarkersMissing as err:
+        print(f"tools/nav.py: error: {err}", file=sys.stderr)
+        return 2
     stale = [p for p, text in wanted.items() if not p.exists() or p.read_text("utf-8") != text]
     if args.check:
         for p in stale:
