@@ -1022,3 +1022,62 @@ ANSWERS: list[tuple[str, str, str]] = [
         'trigram_counts = Counter(t for w in words for t in zip(".." + w, "." + w, w))\nN3 = torch.zeros((729, 27), dtype=torch.int32)\nfor (a, b2, c), k in trigram_counts.items():\n    N3[stoi[a] * 27 + stoi[b2], stoi[c]] += k',
     ),
 ]
+
+TRI_NLL = _("""
+    nll = {}
+    for n, N in ((2, ngram.count_matrix(words, stoi, 2)), (3, N3)):
+        for alpha in (0.0, 1.0):
+            P_ = (N + alpha).double()
+            P_ /= P_.sum(1, keepdim=True)
+            logp = torch.where(N > 0, P_.log(), torch.zeros_like(P_))
+            nll[n, alpha] = -(N * logp).sum().item() / N.sum().item()
+""")
+TRI_INPUTS = _("""
+    xs, ys = ngram.training_pairs(words, stoi, 3)
+    X1X2
+    g = torch.Generator().manual_seed(2147483647)
+    W = torch.randn((2 * V, V), generator=g)
+    xenc = torch.cat([F.one_hot(x1, V), F.one_hot(x2, V)], dim=1).float()
+    logits_index = W[x1] + W[V + x2]
+    num = xs.nelement()
+""")
+TRI_TRAIN = _("""
+    g = torch.Generator().manual_seed(2147483647)
+    W = torch.randn((2 * V, V), generator=g, requires_grad=True)
+    losses = []
+    for k in range(STEPS):
+        logits = xenc @ W
+        loss = F.cross_entropy(logits, ys) + 0.01 * (W**2).mean()
+        losses.append(loss.item())
+        RESET
+        loss.backward()
+        W.data += -30 * W.grad
+""")
+ANSWERS += [
+    ("trigram_nll", OK, TRI_NLL),
+    ("trigram_nll", "negative", TRI_NLL.replace("= -(N * logp)", "= (N * logp)")),
+    ("trigram_nll", "sums", TRI_NLL.replace(" / N.sum().item()", "")),
+    ("trigram_inputs", OK, TRI_INPUTS.replace("X1X2", "x1, x2 = xs // V, xs % V")),
+    (
+        "trigram_inputs",
+        OK,
+        TRI_INPUTS.replace("X1X2", 'x1 = torch.div(xs, V, rounding_mode="floor")\nx2 = xs % 27'),
+    ),
+    ("trigram_inputs", "swapped", TRI_INPUTS.replace("X1X2", "x2, x1 = xs // V, xs % V")),
+    ("trigram_train", "not reset", TRI_TRAIN.replace("STEPS", "5").replace("RESET", "pass")),
+    (
+        "trigram_train",
+        "wrong sign",
+        TRI_TRAIN.replace("STEPS", "5").replace("RESET", "W.grad = None").replace("-30 *", "30 *"),
+    ),
+    (
+        "trigram_train",
+        "learning rate 50",
+        TRI_TRAIN.replace("STEPS", "5").replace("RESET", "W.grad = None").replace("-30 *", "-50 *"),
+    ),
+    (
+        "trigram_train",
+        "100 steps",
+        TRI_TRAIN.replace("STEPS", "5").replace("RESET", "W.grad = None"),
+    ),
+]

@@ -5,8 +5,8 @@
 
 Each lesson notebook gets a first and a last markdown cell (metadata {"nav": "top"|"bottom"})
 linking the previous notebook, the contents and the next one, and a "Next" cell (metadata
-{"nav": "next"}) closing the main path, just before "## Going deeper (optional)". Titles come from each
-notebook's own heading (`# 05 · Title`), the one-line summary from the paragraph under it.
+{"nav": "next"}) closing the main path, just before "## Going deeper (optional)". Titles come
+from each notebook's own heading (`# 05 · Title`), the one-line summary from the paragraph under it.
 Only markdown changes: no notebook needs re-executing after this.
 """
 
@@ -17,6 +17,9 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+from tools.execute import KERNELSPEC
+from tools.splice import MarkersMissing, between
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -32,6 +35,10 @@ PARTS = [
 VIDEO = "https://www.youtube.com/watch?v=PaCmpygFfXo"
 VIDEO_TITLE = "The spelled-out intro to language modeling: building makemore"
 LECTURE_LAST = "08"
+LECTURE_NOTEBOOK = (
+    "https://github.com/karpathy/nn-zero-to-hero/blob/master/lectures/makemore/"
+    "makemore_part1_bigrams.ipynb"
+)
 GOING_DEEPER = "## Going deeper"
 WORKBOOK = "../workbook"  # the workbook edition: the same file names, code left to write
 WORKBOOK_LAST = "09"  # the workbook covers the lesson and the trigram exercise: 01 to 09
@@ -115,8 +122,8 @@ def title_and_summary(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
     return title, " ".join(paragraph)
 
 
-def _link(path: Path, title: str) -> str:
-    return f"[{title}]({path.name})"
+def _link(path: Path, title: str, folder: str = "") -> str:
+    return f"[{title}]({folder}{path.name})"
 
 
 def nav_cells(paths: list[Path], titles: dict[Path, str], i: int) -> tuple[str, str]:
@@ -138,9 +145,7 @@ def next_cell(paths: list[Path], titles: dict[Path, str], i: int) -> str:
     return "This is the last notebook of the series; [Contents](00_index.ipynb)."
 
 
-def _with_nav(
-    nb: nbformat.NotebookNode, top: str, bottom: str, nxt: str
-) -> nbformat.NotebookNode:
+def _with_nav(nb: nbformat.NotebookNode, top: str, bottom: str, nxt: str) -> nbformat.NotebookNode:
     cells = _content_cells(nb)
     top_cell = nbformat.v4.new_markdown_cell(top, metadata={"nav": "top"})
     next_cell_ = nbformat.v4.new_markdown_cell(nxt, metadata={"nav": "next"})
@@ -182,7 +187,8 @@ def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat
         "",
         f"**The video:** [{VIDEO_TITLE}]({VIDEO}). Notebooks 01–{LECTURE_LAST} follow it; "
         f"under each section heading, a link such as [▶ 0:24:02]({VIDEO}&t=1442) opens the "
-        f"moment of the video that section follows.",
+        f"moment of the video that section follows. The lecture's own notebook: "
+        f"[makemore_part1_bigrams.ipynb]({LECTURE_NOTEBOOK}).",
     ]
     for part, lo, hi in PARTS:
         chosen = [p for p in paths if lo <= p.name[:2] <= hi]
@@ -203,18 +209,21 @@ def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("\n".join(lines), metadata={"nav": "index"})]
     nb.cells[0].id = "contents"
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     return nb
 
 
-def readme_table(paths: list[Path], titles: dict, summaries: dict) -> str:
-    """The notebook table of README.md."""
-    rows = ["| notebook | what it teaches |", "|---|---|"]
-    rows += [f"| [{titles[p]}](notebooks/{p.name}) | {summaries[p]} |" for p in paths]
+def readme_table(paths: list[Path], titles: dict) -> str:
+    """The notebook table of README.md: one row per part (the summaries are in the index)."""
+    rows = ["| part | notebooks |", "|---|---|"]
+    for part, lo, hi in PARTS:
+        chosen = [p for p in paths if lo <= p.name[:2] <= hi]
+        if chosen:
+            rows.append(
+                f"| {part} | "
+                + "<br>".join(_link(p, titles[p], "notebooks/") for p in chosen)
+                + " |"
+            )
     return "\n".join(rows)
 
 
@@ -233,11 +242,12 @@ def main() -> int:
         nxt = next_cell(paths, titles, i)
         wanted[p] = nbformat.writes(_with_nav(books[p], top, bottom, nxt)) + "\n"
     wanted[INDEX] = nbformat.writes(index_notebook(paths, titles, summaries)) + "\n"
-    readme = README.read_text(encoding="utf-8")
-    head, _, rest = readme.partition(START)
-    _, _, tail = rest.partition(END)
-    table = readme_table(paths, titles, summaries)
-    wanted[README] = f"{head}{START}\n{table}\n{END}{tail}"
+    table = readme_table(paths, titles)
+    try:
+        wanted[README] = between(README.read_text(encoding="utf-8"), START, END, table, "README.md")
+    except MarkersMissing as err:
+        print(f"tools/nav.py: error: {err}", file=sys.stderr)
+        return 2
     stale = [p for p, text in wanted.items() if not p.exists() or p.read_text("utf-8") != text]
     if args.check:
         for p in stale:

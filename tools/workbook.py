@@ -172,6 +172,21 @@ def _keep_imports(nb: nbformat.NotebookNode) -> None:
         cell.source = "\n".join(lines)
 
 
+def _kept(blank: str, solution: str, path: Path, name: str) -> str:
+    """The blank, with each line `<<start>>` replaced by the solution's line that starts so
+    (lines the learner keeps, written as the notebook writes them today)."""
+    lines = []
+    for line in blank.rstrip("\n").splitlines():
+        m = re.fullmatch(r"(\s*)<<(.+)>>", line)
+        if m:
+            found = [s for s in solution.splitlines() if s.strip().startswith(m.group(2))]
+            if not found:
+                raise MarkerError(f"{path.name}: no line of {name}'s cell starts {m.group(2)!r}")
+            line = m.group(1) + found[0].strip()
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _deps(loads: set[str], owned: dict[str, list[str]], order: list[str]) -> list[str]:
     """The steps whose names a cell loads, in the steps' order."""
     deps: list[str] = []
@@ -231,7 +246,7 @@ def generate(
             loads, stores = _names(cell.source)
             deps = _deps(loads - stores, owned, order)
             blank = nbformat.v4.new_code_cell(
-                (_gate(deps) if deps else "") + step.blank.rstrip("\n")
+                (_gate(deps) if deps else "") + _kept(step.blank, cell.source, path, name)
             )
             blank.id, blank.metadata = cell.id, meta
             test = nbformat.v4.new_code_cell(f'check("{name}")')

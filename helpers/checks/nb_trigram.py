@@ -8,10 +8,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 
 from helpers.checks import ref
 from helpers.checks.core import Missing, Mistake, Rule, Step, Wrong, declare, get, is_tensor
 from helpers.checks.nb_neural_net import tensors
+from helpers.checks.nb_training import TRAIN, _look_losses
 
 V = ref.V
 EMMA = [(".", ".", "e"), (".", "e", "m"), ("e", "m", "m"), ("m", "m", "a"), ("m", "a", ".")]
@@ -94,7 +96,7 @@ def _examples() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 
 
 def _look_inputs(ns: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: get(ns, k) for k in ("x1", "x2", "ys", "logits_index")}
+    return {k: get(ns, k) for k in ("x1", "x2", "ys", "logits_index", "xenc")}
 
 
 def _inputs(swap: bool = False) -> dict[str, Any]:
@@ -102,7 +104,8 @@ def _inputs(swap: bool = False) -> dict[str, Any]:
     if swap:
         x1, x2 = x2, x1
     W = ref.seeded_W(2 * V, V)
-    return {"x1": x1, "x2": x2, "ys": ys, "logits_index": W[x1] + W[V + x2]}
+    xenc = torch.cat([F.one_hot(x1, V), F.one_hot(x2, V)], dim=1).float()
+    return {"x1": x1, "x2": x2, "ys": ys, "logits_index": W[x1] + W[V + x2], "xenc": xenc}
 
 
 @functools.cache
@@ -123,12 +126,55 @@ def _descent(mode: str = "right") -> tuple[float, ...]:
     return tuple(out)
 
 
-def _look_train(ns: Mapping[str, Any]) -> dict[str, Any]:
-    out = call(ns, "train", 30.0, 4)
-    if not isinstance(out, tuple) or len(out) != 2:
-        raise Wrong("train should return two things: W, losses.")
-    return {"losses": [float(x) for x in out[1]]}
+@functools.cache
+def _training(
+    steps: int = 100, mode: str = "right", l2: float = 0.01, lr: float = 30.0
+) -> list[float]:
+    """The lecture's loop on the trigram inputs (xenc @ W = W[c1] + W[27 + c2]) from the seeded
+    (54, 27) W, in float64 on the (729, 27) counts: its losses."""
+    counts = _N3().double()
+    first, second = torch.arange(V * V) // V, torch.arange(V * V) % V
+    W = ref.seeded_W(2 * V, V).double().requires_grad_()
+    acc, out = torch.zeros_like(W), list[float]()
+    for _ in range(steps):
+        nll = -(counts * (W[first] + W[V + second]).log_softmax(1)).sum()
+        loss = nll / counts.sum() + l2 * (W**2).mean()
+        W.grad = None
+        loss.backward()
+        assert W.grad is not None
+        acc = acc + W.grad if mode == "no_reset" else W.grad
+        with torch.no_grad():
+            W += lr * acc if mode == "wrong_sign" else -lr * acc
+        out.append(loss.item())
+    return out
 
+
+def _run(skip: int = 0, **kw: Any) -> dict[str, Any]:
+    losses = _training(skip + 100, **kw)[skip:]
+    return {"first": losses[:5], "steps": len(losses), "last": losses[-1]}
+
+
+INPUTS_BLANK = """<<xs, ys = >>
+x1, x2 = ..., ...  # the two context characters' indices, from xs
+
+<<g = >>
+<<W = >>
+xenc = ...  # the one-hot of x1 next to the one-hot of x2: (examples, 54) floats
+logits_index = ...  # the logits by indexing: the row of W for c1 plus the row for c2
+<<num = >>"""
+TRAIN_BLANK = """<<g = >>
+<<W = >>
+losses = []
+
+# gradient descent
+for k in range(100):
+    # forward pass on xenc: logits, counts, probs, then the loss with the lesson's
+    loss = ...  # + 0.01 * (W**2).mean()
+    losses.append(loss.item())
+    if k % 20 == 0:
+        print(f"step {k:3d}  loss {loss.item():.4f}")
+    # backward pass and update (learning rate 30)
+    ..."""
 
 declare(
     Step(
@@ -178,7 +224,7 @@ declare(
             "Count every trigram of every word; the table's row is the pair of context "
             "characters flattened, c1 * 27 + c2.",
             "Counter(t for w in words for t in trigrams_of(w)); "
-            "N3 = bigram.count_matrix(words, stoi, 3)",
+            "N3 = ngram.count_matrix(words, stoi, 3)",
         ),
         anchor="trigram_counts = Counter(t for w in words for t in trigrams_of(w))",
         look=_look_counts,
@@ -206,13 +252,13 @@ declare(
         name="trigram_nll",
         notebook="trigram",
         reads=("nll",),
-        blank="N2 = bigram.count_matrix(words, stoi, 2)\nnll = ...  # a dict: nll[n, alpha] = "
+        blank="<<N2 = >>\nnll = ...  # a dict: nll[n, alpha] = "
         "average NLL of the n-gram count model, n in (2, 3),\n#           alpha in (0.0, 1.0)",
         hints=(
             "For each table and each alpha: probabilities from the counts, then the average "
             "negative log-likelihood.",
             "for n, N in ((2, N2), (3, N3)): for alpha in (0.0, 1.0): nll[n, alpha] = "
-            "bigram.nll_from_counts(N, bigram.probabilities(N, alpha))",
+            "bigram.nll_from_counts(N, ngram.probabilities(N, alpha))",
         ),
         anchor="nll = {}",
         look=_look_nll,
@@ -232,12 +278,8 @@ declare(
     Step(
         name="trigram_inputs",
         notebook="trigram",
-        reads=("x1", "x2", "ys", "logits_index"),
-        blank="xs, ys = bigram.training_pairs(words, stoi, 3)  # xs is the flattened context "
-        "c1*27 + c2\nx1, x2 = ..., ...  # the two context characters' indices, from xs\n\ng = "
-        "torch.Generator().manual_seed(2147483647)\nW = torch.randn((2 * V, V), generator=g)\n"
-        "logits_index = ...  # the logits by indexing: the row of W for c1 plus the row for c2 "
-        "(second half)",
+        reads=("x1", "x2", "ys", "logits_index", "xenc"),
+        blank=INPUTS_BLANK,
         hints=(
             "xs = c1 * 27 + c2: integer division and remainder by 27 give c1 and c2; the "
             "second half of W holds c2's rows.",
@@ -247,7 +289,13 @@ declare(
         look=_look_inputs,
         reference=_inputs,
         done=lambda v: f"{len(v['ys']):,} examples; logits (228,146, 27)",
-        shape=(tensors("x1", "x2", "ys", "logits_index"),),
+        shape=(tensors("x1", "x2", "ys", "logits_index", "xenc"),),
+        rules=(
+            Rule(
+                "xenc is not float32: the training loop multiplies it by W, .float().",
+                lambda v: v["xenc"].dtype != torch.float32,
+            ),
+        ),
         mistakes=(
             Mistake(
                 "x1 and x2 are swapped: the first context character is xs // 27.",
@@ -263,37 +311,52 @@ declare(
     Step(
         name="trigram_train",
         notebook="trigram",
-        reads=("train",),
-        blank="def train(lr, steps, every=None):\n    # W: (54, 27) zeros in float64 with "
-        "requires_grad; `steps` gradient-descent steps\n    # on loss_grouped(W) with learning "
-        "rate lr; keep each loss; print it every `every` steps\n    W = ...\n    losses = ...\n"
-        "    ...\n    return W, losses",
+        reads=("losses",),
+        blank=TRAIN_BLANK,
         hints=(
-            "W starts at zeros; each step: the loss, reset the gradient, backward, a step "
-            "against the gradient.",
-            "with torch.no_grad(): W -= lr * W.grad; losses.append(loss.item())",
+            "The training loop of notebook 07, on the trigram inputs xenc, with learning rate 30.",
+            TRAIN,
         ),
-        anchor="def train(lr, steps, every=None):",
-        look=_look_train,
-        reference=lambda: {"losses": list(_descent())},
+        anchor="W.data += -30 * W.grad",
+        look=_look_losses,
+        reference=lambda: _run(),
         done=lambda v: (
-            f"train(30.0, 4): loss {v['losses'][0]:.4f} -> {v['losses'][-1]:.4f}, "
-            "downhill every step"
+            f"loss {v['first'][0]:.4f} -> ... -> {v['last']:.4f} (between the "
+            "trigram counts and the bigram)"
         ),
-        tol=1e-6,
+        tol=1e-3,
         mistakes=(
             Mistake(
-                "gradients not reset between steps: W.grad = None before backward().",
-                lambda: {"losses": list(_descent("no_reset"))},
+                "the losses start where an earlier run ended: W was already trained. Re-run "
+                "the whole cell, from the line that makes W.",
+                lambda: _run(skip=100),
             ),
             Mistake(
-                "the update has the wrong sign: W -= lr * W.grad goes downhill.",
-                lambda: {"losses": list(_descent("wrong_sign"))},
+                "the first loss is a sum over all 228,146 examples; the average is asked "
+                "for, .mean().",
+                lambda: {"first": [4.2 * ref.BIGRAMS]},
+                when=lambda v: v["first"][0] > 100,
             ),
             Mistake(
-                f"the first loss should be ln 27 = {math.log(V):.4f}: W starts at zeros.",
-                lambda: {"losses": [3.0, 2.9, 2.8, 2.7]},
-                when=lambda v: bool(v["losses"]) and abs(v["losses"][0] - math.log(V)) > 1e-4,
+                "gradients not reset between steps: set W.grad = None before backward().",
+                lambda: {"first": _run(mode="no_reset")["first"]},
+            ),
+            Mistake(
+                "the update has the wrong sign: the loss goes up; W.data += -30 * W.grad.",
+                lambda: {"first": _run(mode="wrong_sign")["first"]},
+            ),
+            Mistake(
+                "the losses lack the lesson's penalty: loss = ... + 0.01 * (W**2).mean().",
+                lambda: {"first": _run(l2=0.0)["first"]},
+            ),
+            Mistake(
+                "learning rate 50 makes the loss bounce here: the lesson takes 30.",
+                lambda: {"first": _run(lr=50.0)["first"]},
+            ),
+            Mistake(
+                "the lesson takes 100 steps, for k in range(100), one loss appended per step.",
+                lambda: {"steps": 50},
+                when=lambda v: v["steps"] != 100,
             ),
         ),
     ),
