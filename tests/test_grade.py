@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+from tools import grade as tool
 
-import grade as tool  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BOOK = ROOT / "workbook" / "01_dataset.ipynb"
 SOLUTIONS = json.loads((ROOT / "workbook" / "solutions.json").read_text(encoding="utf-8"))
@@ -47,7 +45,7 @@ def test_grade_a_folder(tmp_path: Path) -> None:
         (folder / student).mkdir()
         nbformat.write(nb, folder / student / BOOK.name)
     out = tmp_path / "grades.csv"
-    lines, results = tool.grade(folder, out, timeout=20, jobs=3)
+    lines, results = tool.grade(folder, out, timeout=12, jobs=3)
 
     rows = {r["student"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert set(rows) == set(books)

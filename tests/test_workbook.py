@@ -48,8 +48,7 @@ def test_committed_workbook_is_a_fresh_generation() -> None:
 
 def test_marking_again_changes_nothing(tmp_path: Path) -> None:
     """--mark finds every step's cell by its text; on the committed notebooks it is a no-op."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import workbook as tool
+    from tools import workbook as tool
 
     for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"):
         (tmp_path / path.name).write_bytes(path.read_bytes())

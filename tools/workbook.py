@@ -28,10 +28,9 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from helpers.checks import NOTEBOOKS, STEPS
 
-from helpers.checks import NOTEBOOKS, STEPS  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SOURCE = ROOT / "notebooks"
 WORKBOOK = ROOT / "workbook"
