@@ -14,7 +14,7 @@ WITH_BROWSER = chrome=$$($(BIN)/python tools/chromium.py) && MAKEMORE_CHROMIUM=$
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 \
 	--nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help setup data lab test test-fast lint unit notebooks browser bench nav lock workbook clean
+.PHONY: help setup data lab test test-fast lint unit notebooks browser bench nav lock workbook grade clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ nav: setup  ## regenerate the navigation cells, the index notebook and the READM
 
 workbook: setup  ## mark the blanks in the notebooks, regenerate workbook/ from helpers/checks/
 	$(BIN)/python tools/workbook.py --mark
+
+grade: setup  ## grade a folder of returned workbooks: make grade DIR=returned/ (CSV: grades.csv)
+	$(BIN)/python tools/grade.py $(DIR) --csv grades.csv
 
 lock: setup  ## re-resolve requirements-lock.txt and environment.yml from pyproject.toml (needs the index)
 	$(BIN)/python tools/lock.py

@@ -11,19 +11,13 @@ How it works, for a learner who opens this package:
   `progress()` lists this notebook's steps; `needs(...)` opens a cell that builds on them.
 """
 
-from helpers.checks import (  # noqa: F401  (each module declares its steps)
-    nb_bigram_dict,
-    nb_count_matrix,
-    nb_dataset,
-    nb_matches_counts,
-    nb_neural_net,
-    nb_nll_smoothing,
-    nb_sampling,
-    nb_training,
-    nb_trigram,
-)
+import importlib
+
 from helpers.checks.core import NOTEBOOKS, STEPS, Mistake, Step
 from helpers.checks.learner import check, hint, needs, progress, result, solution, start
+
+for _slug in NOTEBOOKS:  # each notebook's module declares its steps, in the course's order
+    importlib.import_module(f"helpers.checks.nb_{_slug}")
 
 __all__ = [
     "NOTEBOOKS",
