@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -64,9 +65,12 @@ def _is_check(cell: nbformat.NotebookNode) -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def lines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The check line of every answer, and of every reference solution (as `ref-<step>`)."""
+# The notebooks run in two kernels at once (two cores); the slow ones (03, 07) apart.
+SESSIONS = (("01", "02", "03", "04", "05"), ("06", "07", "08", "09"))
+
+
+def _session(paths: list[Path], cwd: Path) -> dict[str, str]:
+    """Run `paths` in one kernel: the check line of every answer and reference solution."""
     by_step: dict[str, list[tuple[int, str]]] = {}
     for k, (step, _, code) in enumerate(ANSWERS):
         by_step.setdefault(step, []).append((k, code))
@@ -76,7 +80,7 @@ def lines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         timeout=300,
         kernel_name="python3",
         allow_errors=True,
-        resources={"metadata": {"path": str(tmp_path_factory.mktemp("answers"))}},
+        resources={"metadata": {"path": str(cwd)}},
     )
     out: dict[str, str] = {}
 
@@ -86,10 +90,8 @@ def lines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         client.execute_cell(cell, len(nb.cells) - 1)
         return cell
 
-    start = time.perf_counter()
     with client.setup_kernel():
-        for path in sorted(WORKBOOK.glob("[0-9][0-9]_*.ipynb")):
-            print(f"{path.name[:2]} at {time.perf_counter() - start:.0f} s", end="; ")
+        for path in paths:
             cells = nbformat.read(path, as_version=4).cells
             run(START)
             for i, cell in enumerate(cells):
@@ -113,6 +115,24 @@ def lines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
                     out[f"progress-{path.name}"] = _text(done)
                 elif _errors(done):
                     out[f"error-{path.name}-{i}"] = "; ".join(_errors(done))
+    return out
+
+
+@pytest.fixture(scope="module")
+def lines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The check line of every answer (by test id), of every reference solution (`ref-<step>`)
+    and of each notebook's closing progress() (`progress-<notebook>`)."""
+    books = sorted(WORKBOOK.glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(n for s in SESSIONS for n in s) == [p.name[:2] for p in books]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(len(SESSIONS)) as pool:
+        parts = pool.map(
+            lambda s: _session(
+                [p for p in books if p.name[:2] in s], tmp_path_factory.mktemp("answers")
+            ),
+            SESSIONS,
+        )
+        out = {k: v for part in parts for k, v in part.items()}
     print(f"\n{len(ANSWERS)} answers in {time.perf_counter() - start:.0f} s")
     return out
 
