@@ -93,6 +93,18 @@ def _session(paths: list[Path], cwd: Path) -> dict[str, str]:
     with client.setup_kernel():
         for path in paths:
             cells = nbformat.read(path, as_version=4).cells
+            run(START)  # first as shipped: blanks as they are
+            for cell in cells:
+                if cell.cell_type == "code":
+                    done = run(cell.source)
+                    key = f"shipped-{path.name}-{_is_check(cell) or cell.id}"
+                    out[key] = _text(done)
+                    if _errors(done):
+                        out[f"shipped-error-{path.name}-{cell.id}"] = "\n".join(
+                            f"{o.ename}: {' | '.join(o.traceback)}"
+                            for o in done.outputs
+                            if o.output_type == "error"
+                        )
             run(START)
             for i, cell in enumerate(cells):
                 if cell.cell_type != "code":
@@ -158,6 +170,21 @@ def test_every_reference_solution_passes_in_place(lines: dict[str, str]) -> None
         if name.startswith("progress-"):
             done, total = line.split(": ")[1].split(" steps")[0].split("/")
             assert done == total and int(total) >= 4, line
+
+
+def test_shipped_notebooks_say_one_line_per_check_and_gate(lines: dict[str, str]) -> None:
+    """As shipped (blanks), every check prints one ✗ line; a cell that builds on the blanks
+    stops with one ⏸ line naming the check to pass first; nothing else fails."""
+    shipped = {k[len("shipped-") :]: v for k, v in lines.items() if k.startswith("shipped-")}
+    for key, text in shipped.items():
+        book, _, what = key.partition(".ipynb-")
+        if key.startswith("error-"):
+            assert text.startswith("NotYet: ⏸") and 'check("' in text and "\n" not in text, key
+        elif what in SOLUTIONS:
+            assert text.startswith("✗ ") and text.count("\n") == 1, (key, text)
+    assert sum(k.startswith("error-") for k in shipped) >= 9  # gates were met, at least one a book
+    for book in {SOLUTIONS[n]["notebook"] for n in SOLUTIONS}:
+        assert "0/" in shipped[f"{book}-workbook-progress"], book
 
 
 def test_the_corpus_covers_every_step_with_right_and_wrong_answers() -> None:
