@@ -90,6 +90,12 @@ declare(
                 "that is the smoothed row, (N + 1): here the lesson takes N as it is.",
                 lambda: {"p": ref.P(1.0)[0]},
             ),
+            Mistake(
+                "p is a row of probabilities, but not row 0 ('.'): N[0]. If you ran the "
+                "sampling cells, they overwrote p: run this cell again, then its check.",
+                lambda: {"p": ref.count_row(1)},
+                when=lambda v: v["p"].shape == (27,) and abs(float(v["p"].sum()) - 1) < 1e-4,
+            ),
         ),
     ),
     Step(
@@ -127,6 +133,12 @@ declare(
                 "g has drawn twice: seed g again right before the one draw (or run the cell "
                 "again from its first line).",
                 lambda: _draw(2),
+            ),
+            Mistake(
+                "g has drawn more since this cell ran (a later cell used it): run this cell "
+                "again, then its check.",
+                lambda: _draw(7),
+                when=lambda v: not torch.equal(v["state"], _draw()["state"]),
             ),
         ),
     ),

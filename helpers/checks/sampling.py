@@ -120,7 +120,19 @@ def mistakes(
             "[:, ix].",
             lambda: _count(col or (lambda: column(row())), 5, keep),
         ),
+        Mistake(
+            f"not the lesson's seeded names: seed g right before the loop and draw each "
+            f"character from {what} with generator=g. If later cells ran since, they changed g "
+            "and out: run this cell again, then its check.",
+            lambda: _count(lambda: flipped(row()), 5, keep),
+            when=lambda v: True,
+        ),
     )
+
+
+def flipped(row: Row) -> Row:
+    """Another table's rows (an example of names that are not the lesson's)."""
+    return lambda ix: row(ix).flip(0)
 
 
 def column(row: Row) -> Row:
