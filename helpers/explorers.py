@@ -33,19 +33,25 @@ class StaticBox(widgets.VBox):
         children: list[widgets.Widget],
         summary: str | Callable[[], str],
         picture: Callable[[], bytes] | None = None,
+        alt: Callable[[], str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(children, **kwargs)
         self._summary = summary
         self._picture = picture
+        self._alt = alt
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        """The widget view, a one-line `text/plain`, and `image/png` of the current picture."""
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The widget view, a one-line `text/plain`, and `image/png` of the current picture
+        with its text alternative in the display metadata (`alt`, which exporters write)."""
         data: dict[str, Any] = super()._repr_mimebundle_(**kwargs)
         data["text/plain"] = self._summary if isinstance(self._summary, str) else self._summary()
+        metadata: dict[str, Any] = {}
         if self._picture is not None:
             data["image/png"] = base64.b64encode(self._picture()).decode("ascii")
-        return data
+            if self._alt is not None:
+                metadata["image/png"] = {"alt": self._alt()}
+        return data, metadata
 
 
 def _fmt(x: float) -> str:

@@ -25,6 +25,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from alt import copy_alt  # noqa: E402  (tools/ is not a package)
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
@@ -46,6 +49,7 @@ def execute(path: Path, timeout: int = 600) -> float:
     seconds = time.perf_counter() - start
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    copy_alt(nb)  # each figure's alt text, from its cell's metadata (tools/alt.py)
     nb.metadata.pop("widgets", None)  # see the module docstring: static views use image/png
     nbformat.validate(nb)
     nbformat.write(nb, path)
