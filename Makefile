@@ -14,7 +14,7 @@ WITH_BROWSER = chrome=$$($(BIN)/python tools/chromium.py) && MAKEMORE_CHROMIUM=$
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 \
 	--nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help setup data lab test test-fast lint unit notebooks browser bench nav lock workbook clean
+.PHONY: help setup data lab test test-fast lint unit notebooks browser bench nav lock workbook book clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ bench: setup data  ## benchmarks: ours against the lesson's way, as ratios; expl
 nav: setup  ## regenerate the navigation cells, the index notebook and the README table
 	$(BIN)/python tools/nav.py
 
+book: setup data  ## build book/, the static web edition (fresh run, widgets live, no network to view; needs npm)
+	$(CPU_ONLY) $(BIN)/python tools/book.py
+
 workbook: setup  ## regenerate workbook/ (notebooks 01-08 with blanks and checks) from the notebooks
 	$(BIN)/python tools/workbook.py
 
@@ -67,4 +70,4 @@ lock: setup  ## re-resolve requirements-lock.txt and environment.yml from pyproj
 	$(BIN)/python tools/lock.py
 
 clean:  ## remove the virtual environment and caches (keeps data/names.txt)
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts web/node_modules

@@ -34,9 +34,12 @@ class StaticBox(widgets.VBox):
         summary: str | Callable[[], str],
         picture: Callable[[], bytes] | None = None,
         alt: Callable[[], str] | None = None,
+        needs_kernel: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(children, **kwargs)
+        if needs_kernel:  # its controls call Python: a static page shows its picture instead
+            self.add_class("needs-kernel")
         self._summary = summary
         self._picture = picture
         self._alt = alt
@@ -182,6 +185,7 @@ def sampling_explorer(P: torch.Tensor, itos: dict[int, str], seed: int = SEED) -
             f"sampling explorer: draws names from P one character at a time "
             f"(seed {seed}, end marker {sentinel!r}); run the notebook to use it"
         ),
+        needs_kernel=True,
     )
 
 
@@ -335,4 +339,5 @@ def training_explorer(
             f"training explorer: gradient descent on the bigram net from W = 0 "
             f"(count model's loss {bound:.4f}); run the notebook to use it"
         ),
+        needs_kernel=True,
     )
