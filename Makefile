@@ -33,8 +33,8 @@ lab: setup data  ## open JupyterLab at notebooks/00_index.ipynb (workbook/ besid
 	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) --ServerApp.root_dir=. \
 		--LabApp.default_url=/lab/tree/notebooks/00_index.ipynb
 
-lint: setup  ## ruff over the code and the notebooks, mypy over the code
-	$(BIN)/ruff check helpers tests tools benchmarks notebooks
+lint: setup  ## ruff over everything (notebooks and workbook/ too), mypy over the code
+	$(BIN)/ruff check .
 	$(BIN)/ruff format --check helpers tests tools benchmarks
 	$(BIN)/python -m mypy
 
@@ -53,9 +53,9 @@ notebooks: setup data  ## nbval on the notebooks only
 browser: setup data  ## the JupyterLab + Chromium tests only
 	@$(WITH_BROWSER) $(CPU_ONLY) $(BIN)/python -m pytest tests -m browser
 
-bench: setup data  ## benchmarks: ours against the lesson's way, as ratios; explorers timed in the page
-	$(BIN)/python benchmarks/run.py
-	@$(WITH_BROWSER) $(BIN)/python benchmarks/browser.py
+bench: setup data  ## benchmarks, as ratios to the lesson's way; explorers timed in the page; -> docs/figures.md
+	$(BIN)/python benchmarks/run.py --write
+	@$(WITH_BROWSER) $(BIN)/python benchmarks/browser.py --write
 
 nav: setup  ## regenerate the navigation cells, the index notebook and the README table
 	$(BIN)/python tools/nav.py

@@ -1,8 +1,7 @@
 """The explorers at the speed of the screen: timed inside the page, in JupyterLab and Chromium.
 
-    python benchmarks/browser.py            # print the table (`make bench` runs it after run.py)
-    python benchmarks/browser.py --readme   # also write it between README.md's
-                                            # <!-- bench-browser:start/end --> markers
+    python benchmarks/browser.py           # print the table
+    python benchmarks/browser.py --write   # also write it into docs/figures.md (`make bench`)
 
 Starts JupyterLab on a temporary root with one generated notebook (the smoothing slider of 05,
 the sampling explorer of 04, the training explorer of 07, and a front-end-only baseline: two
@@ -30,21 +29,23 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, sync_playwright
 
-from browser_support import (  # noqa: E402
+from tools.chromium import NoBrowser
+from tools.lab import (
+    ROOT,
     TIMING_JS,
     UI_TIMEOUT_MS,
     LabFailed,
-    NoBrowser,
     code_notebook,
     launch,
     open_and_run_all,
     start_lab,
 )
-from playwright.sync_api import Error as PlaywrightError  # noqa: E402
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from tools.splice import write_figures
+
+FIGURES = ROOT / "docs" / "figures.md"
 
 START, END = "<!-- bench-browser:start -->", "<!-- bench-browser:end -->"
 NOTEBOOK = "bench_explorers.ipynb"
@@ -293,7 +294,7 @@ def table(body: list[tuple[str, ...]]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--write", action="store_true", help="write the table into docs/figures.md")
     parser.add_argument("--json", type=Path, help="also write the raw timings (ms) here")
     args = parser.parse_args()
     started = time.monotonic()
@@ -325,16 +326,8 @@ def main() -> int:
     print(text)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
-    if args.readme:
-        readme = ROOT / "README.md"
-        content = readme.read_text(encoding="utf-8")
-        if START not in content or END not in content:
-            print(f"README.md: no {START} ... {END} markers to write between", file=sys.stderr)
-            return 2
-        head, _, rest = content.partition(START)
-        _, _, tail = rest.partition(END)
-        readme.write_text(f"{head}{START}\n{text}{END}{tail}", encoding="utf-8")
-        print("wrote README.md")
+    if args.write:
+        return write_figures(FIGURES, START, END, text, "benchmarks/browser.py")
     return 0
 
 

@@ -1,7 +1,7 @@
 """How fast the lesson's work can go, measured against the lesson's own way in the same run.
 
-    python benchmarks/run.py            # print the table (what `make bench` does)
-    python benchmarks/run.py --readme   # also write it into README.md's Figures section
+    python benchmarks/run.py           # print the table
+    python benchmarks/run.py --write   # also write it into docs/figures.md (`make bench`)
 
 Every figure is a median of several repeats after one warm-up, and every speed is reported as
 a ratio to a baseline timed in the same run on the same machine, because these machines are
@@ -26,10 +26,12 @@ from pathlib import Path
 
 import torch
 
-from helpers import bigram
+from helpers import bigram, ngram
 from helpers.data import ensure_names, load_words
+from tools.splice import write_figures
 
 ROOT = Path(__file__).resolve().parent.parent
+FIGURES = ROOT / "docs" / "figures.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
@@ -92,38 +94,11 @@ def bench_nll(words, stoi, N, rows):
     )
 
 
-def bench_slider(N, itos, rows):
-    try:
-        from helpers import slider
-    except ImportError as err:  # reported in the table, never hidden
-        rows.append(("one slider update", "—", f"not measured: {err}", "median < 50 ms", "—"))
-        return
-    box = slider.smoothing_slider(N, itos)
-    control = box.children[0]
-    times = []
-    for alpha in (*slider.ALPHAS, *reversed(slider.ALPHAS)):
-        start = time.perf_counter()
-        control.value = alpha
-        times.append(time.perf_counter() - start)
-    times = times[1:]  # the first move is the warm-up
-    median = statistics.median(times)
-    p90 = statistics.quantiles(times, n=10)[-1]
-    rows.append(
-        (
-            "one slider update (compute + redraw)",
-            "—",
-            f"median **{fmt(median)}**, p90 {fmt(p90)} over {len(times)} moves",
-            "median < 50 ms",
-            verdict(median < 0.050),
-        )
-    )
-
-
 def count_steps(W: torch.Tensor, N: torch.Tensor, steps: int, lr: float = 50.0) -> list[float]:
-    """`train_onehot`'s plain gradient steps, from the count table (its gradient, notebook 07)."""
+    """`train_onehot`'s plain gradient steps, from the count table (its gradient, notebook 08)."""
     losses = []
     for _ in range(steps):
-        loss, grad = bigram.count_loss_and_grad(W, N)
+        loss, grad = ngram.count_loss_and_grad(W, N)
         W -= lr * grad
         losses.append(loss)
     return losses
@@ -160,9 +135,9 @@ def bench_training(words, stoi, N, rows):
     # the count steps follow the same path (same gradients, same updates), so the count steps
     # count the steps and the one-hot loop's measured time per step prices them.
     bound = bigram.average_nll(N, 0.0)
-    fit_t = median_seconds(lambda: bigram.fit_fast(N, tolerance=1e-4), 5)
-    W, losses = bigram.fit_fast(N, tolerance=1e-4)
-    reached = bigram.count_loss_and_grad(W, N)[0] - bound
+    fit_t = median_seconds(lambda: ngram.fit_fast(N, tolerance=1e-4), 5)
+    W, losses = ngram.fit_fast(N, tolerance=1e-4)
+    reached = ngram.count_loss_and_grad(W, N)[0] - bound
     plain = count_steps(torch.zeros(N.shape, dtype=torch.float64), N, 50_000)
     plain_steps = next(k for k, loss in enumerate(plain) if loss - bound <= 1e-4)
     extrapolated = plain_steps * slow_t / steps
@@ -189,7 +164,7 @@ def bench_sampling(N, itos, rows):
 
     def batched():
         g = torch.Generator().manual_seed(bigram.SEED)
-        return bigram.sample_names(P, itos, count, g)
+        return ngram.sample_names(P, itos, count, g)
 
     slow_t = median_seconds(loop, 3)
     fast_t = median_seconds(batched, 10)
@@ -287,7 +262,7 @@ def table(rows) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--write", action="store_true", help="write the table into docs/figures.md")
     parser.add_argument("--skip-notebooks", action="store_true", help="leave out that row")
     args = parser.parse_args()
 
@@ -302,7 +277,6 @@ def main() -> int:
     for step in (
         lambda: bench_counts(words, stoi, rows),
         lambda: bench_nll(words, stoi, N, rows),
-        lambda: bench_slider(N, itos, rows),
         lambda: bench_training(words, stoi, N, rows),
         lambda: bench_sampling(N, itos, rows),
         lambda: bench_big_alphabet(rows),
@@ -323,13 +297,8 @@ def main() -> int:
     text = f"{header}\n\n{table(rows)}\n"
     print()
     print(text)
-    if args.readme:
-        readme = ROOT / "README.md"
-        content = readme.read_text(encoding="utf-8")
-        head, _, rest = content.partition(START)
-        _, _, tail = rest.partition(END)
-        readme.write_text(f"{head}{START}\n{text}{END}{tail}", encoding="utf-8")
-        print(f"wrote {readme.relative_to(ROOT)}")
+    if args.write:
+        return write_figures(FIGURES, START, END, text, "benchmarks/run.py")
     return 0
 
 

@@ -1,10 +1,10 @@
 """The makemore-style command line: for someone who wants the model on their own words, no notebook.
 
 `makemore-bigram FILE` (or `python -m helpers.cli FILE`) reads a one-word-per-line file, reports
-its statistics, trains the count model and the one-layer net of the lesson (`helpers.bigram`),
-prints their losses and samples new words; `--save`/`--load` keep a model to sample from later.
-Every bad input ends in one line on stderr and exit status 2, never a traceback, and nothing on
-disk is lost. Notebooks never import this module.
+its statistics, trains the count model and the one-layer net of the lesson (`helpers.bigram`, as
+`helpers.ngram` generalises them), prints their losses and samples new words; `--save`/`--load`
+keep a model to sample from later. Every bad input ends in one line on stderr and exit status 2,
+never a traceback, and nothing on disk is lost. Notebooks never import this module.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import NoReturn
 import torch
 from tqdm import tqdm  # type: ignore[import-untyped]
 
-from helpers import bigram
+from helpers import bigram, ngram
 from helpers.data import DataError, check_table, read_words
 
 __all__ = ["load_model", "main", "save_model"]
@@ -242,10 +242,10 @@ def _progress(total: int, desc: str, quiet: bool) -> tqdm:
 
 
 def _train(N: torch.Tensor, steps: int | None, quiet: bool) -> tuple[torch.Tensor, int]:
-    """The lesson's fit_fast; by default to TOLERANCE of the bound within the step budget."""
+    """ngram.fit_fast; by default to TOLERANCE of the bound within the step budget."""
     budget = min(MAX_STEPS, max(MIN_STEPS, STEP_BUDGET // N.numel())) if steps is None else steps
     with _progress(budget, "training the net", quiet) as bar:
-        W, losses = bigram.fit_fast(
+        W, losses = ngram.fit_fast(
             N, TOLERANCE if steps is None else 0.0, max_steps=budget + 1,
             on_step=lambda _: bar.update(1),
         )  # fmt: skip
@@ -272,18 +272,18 @@ def _sample(
     with _progress(args.samples, "sampling", quiet) as bar:
         while len(names) < args.samples:
             count = min(batch, args.samples - len(names))
-            names += bigram.sample_names(table, itos, count, g, max_len=max_len + 1)
+            names += ngram.sample_names(table, itos, count, g, max_len=max_len + 1)
             bar.update(count)
     return [s[:max_len] for s in names], [len(s) > max_len for s in names]
 
 
 def _report(args: argparse.Namespace, quiet: bool) -> tuple[dict, dict]:
     """Train on args.file: (the --json report, the model to save)."""
-    sentinel, n = args.sentinel or bigram.SENTINEL, args.n or 2
+    sentinel, n = args.sentinel or ngram.SENTINEL, args.n or 2
     alpha = 1.0 if args.smoothing is None else args.smoothing
     found = read_words(args.file, sentinel)
     words = found.words
-    stoi, itos = bigram.build_vocab(words, sentinel)
+    stoi, itos = ngram.build_vocab(words, sentinel)
     cells = check_table(len(stoi), n, args.file, "--n")
     if cells < 100_000:  # tiny tensors: a second thread only waits (benchmarks/run.py measured)
         torch.set_num_threads(1)
@@ -294,29 +294,29 @@ def _report(args: argparse.Namespace, quiet: bool) -> tuple[dict, dict]:
         report["n"] = n
     parts = {"train": words}
     if args.split:
-        train, dev, test = bigram.split_words(words, args.seed)
+        train, dev, test = ngram.split_words(words, args.seed)
         if not (train and dev and test):
             raise DataError(
                 f"{args.file}: too few unique words ({stats['unique']}) to split 80/10/10"
             )
         parts = {"train": train, "dev": dev, "test": test}
-    counts = {name: bigram.count_matrix(part, stoi, n) for name, part in parts.items()}
+    counts = {name: ngram.count_matrix(part, stoi, n) for name, part in parts.items()}
     N = counts["train"]
-    P = bigram.probabilities(N, alpha)
+    P = ngram.probabilities(N, alpha)
     W, steps = _train(N, args.steps, quiet)
     if args.split:
         report["split"] = {
             name: {
                 "words": len(parts[name]),
                 "nll_counts": bigram.nll_from_counts(counts[name], P),
-                "nll_neural": bigram.count_loss_and_grad(W, counts[name])[0],
+                "nll_neural": ngram.count_loss_and_grad(W, counts[name])[0],
             }
             for name in parts
         }
     report["nll_counts"] = bigram.nll_from_counts(N, P)
-    report["nll_neural"] = bigram.count_loss_and_grad(W, N)[0]
+    report["nll_neural"] = ngram.count_loss_and_grad(W, N)[0]
     longest = stats["max_len"]
-    table = P if args.model == "counts" else bigram.net_probabilities(W).float()
+    table = P if args.model == "counts" else ngram.net_probabilities(W).float()
     samples, cut = _sample(table, itos, args, args.max_len or min(3 * longest, MAX_LEN), quiet)
     where = {w: name for name, part in reversed(parts.items()) for w in part}
     report["samples"] = samples
@@ -417,7 +417,7 @@ def _run(args: argparse.Namespace, quiet: bool) -> str:
         if args.model == "net" and model["W"] is None:
             raise DataError(f"{args.load}: saved without the net's W; use --model counts")
         torch.set_num_threads(1)  # sampling works on one row per word: one thread is enough
-        table = model["P"] if args.model == "counts" else bigram.net_probabilities(model["W"])
+        table = model["P"] if args.model == "counts" else ngram.net_probabilities(model["W"])
         max_len = args.max_len or min(3 * (model["max_len"] or 30), MAX_LEN)
         samples, cut = _sample(table, model["itos"], args, max_len, quiet)
         report = {"samples": samples, "samples_cut": cut, "sample_from": args.model}

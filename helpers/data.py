@@ -2,7 +2,7 @@
 
 It holds `load_words` (one word per line, read as makemore reads it), `DataError`, the one
 exception type for bad input (its message names the file and, where there is one, the line),
-the table-size guard `check_table` that the command line and notebook 13 apply before counting,
+the table-size guard `check_table` that the command line and notebook 14 apply before counting,
 and the data step that puts a verified copy of names.txt at data/names.txt
 (`python -m helpers.data`, what `make data` runs). Nothing here is taught: it is plumbing.
 """

@@ -1,4 +1,4 @@
-"""Explorers for "Going deeper": draw a name one character at a time (04), watch the net train (07).
+"""Explorers for "Going deeper": draw a name one character at a time (04), watch the net train (08).
 
 Each explorer is a box of ipywidgets whose pictures are small SVG strings in `HTML` widgets, built
 in the kernel from the 27x27 tables only: an update is O(V^2) arithmetic and a few kB of text, so
@@ -19,9 +19,9 @@ from typing import Any
 import ipywidgets as widgets  # type: ignore[import-untyped]
 import torch
 
-from helpers import bigram
+from helpers import bigram, ngram
+from helpers.bigram import SEED
 
-SEED = 2147483647  # the lesson's seed
 LEARNING_RATES: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0)
 
 
@@ -268,10 +268,10 @@ def training_explorer(
 ) -> StaticBox:
     """Train the one-layer net from W = 0 by buttons and watch softmax(W) become P.
 
-    Defined for 07_matches_counts (Going deeper). children: [0] the buttons "1 step",
+    Defined for 08_matches_counts (Going deeper). children: [0] the buttons "1 step",
     "10 steps", "100 steps" with the learning-rate slider, [1] the loss (`Label`), [2] the
     largest |softmax(W) - P| (`Label`), [3] the pictures (`HBox` of `HTML`: the loss curve,
-    softmax(W), P). Each step is plain gradient descent with `bigram.count_loss_and_grad`:
+    softmax(W), P). Each step is plain gradient descent with `ngram.count_loss_and_grad`:
     the one-hot net's full-batch gradient, computed from the counts in O(V^2). It keeps up
     with the screen when torch runs on one thread (`torch.set_num_threads(1)` in the notebook;
     on two threads a busy machine made 10 steps take p90 164 ms instead of 2 ms); it never
@@ -283,7 +283,7 @@ def training_explorer(
     P = bigram.probabilities(N, 0.0, dtype=torch.float64)  # the count model (05, alpha = 0)
     bound = bigram.average_nll(N, 0.0)
     W = bigram.init_weights(V, V).detach()  # zeros: the uniform model, loss ln V
-    loss, grad = bigram.count_loss_and_grad(W, N, l2)
+    loss, grad = ngram.count_loss_and_grad(W, N, l2)
     losses = [loss]
 
     buttons = []
@@ -311,7 +311,7 @@ def training_explorer(
             f"after {steps} step{'' if steps == 1 else 's'}: loss {losses[-1]:.4f} nats "
             f"(count model {bound:.4f}, gap {losses[-1] - bound:.4f})"
         )
-        Q = bigram.net_probabilities(W)
+        Q = ngram.net_probabilities(W)
         diff = (Q.to(torch.float64) - P).abs().max().item()
         diff_label.value = f"largest |softmax(W) - P| = {diff:.4f}"
         curve.value = loss_curve_svg(losses, bound, math.log(V))
@@ -321,7 +321,7 @@ def training_explorer(
         nonlocal grad
         for _ in range(steps):
             W.sub_(rate.value * grad)
-            loss, grad = bigram.count_loss_and_grad(W, N, l2)
+            loss, grad = ngram.count_loss_and_grad(W, N, l2)
             losses.append(loss)
         show()
 

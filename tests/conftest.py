@@ -125,3 +125,14 @@ def torch_one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def names_model(names_path: Path):
+    """(words, stoi, itos, N) of names.txt, by the lesson's helpers (helpers.bigram)."""
+    from helpers import bigram
+    from helpers.data import load_words
+
+    words = load_words(names_path)
+    stoi, itos = bigram.build_vocab(words)
+    return words, stoi, itos, bigram.count_matrix(words, stoi)

@@ -8,19 +8,16 @@ tools/execute.py copies them into the outputs (tools/alt.py); the slider writes 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tools import alt
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-_spec = importlib.util.spec_from_file_location("alt", ROOT / "tools" / "alt.py")
-assert _spec is not None and _spec.loader is not None
-alt = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(alt)
 
 PLACEHOLDERS = ("figure size", "no description", "<figure", "axes>")
 

@@ -9,7 +9,6 @@ by keyboard and by mouse, and checks the NLL shown against conftest's plain-Pyth
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import re
@@ -23,11 +22,8 @@ from test_browser import ALPHAS, LABELS, TOLERANCE, _wait_shown, nll_table
 
 __all__ = ["browser", "nll_table"]  # nll_table: conftest's plain-Python NLL per slider label
 
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("book", ROOT / "tools" / "book.py")
-assert _spec is not None and _spec.loader is not None
-book = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(book)
+from tools import book
+
 BUILD: Path = book.BUILD
 LOCAL = ("file:", "data:", "blob:", "about:")
 

@@ -1,28 +1,24 @@
-"""tools/chromium.py: `make test` finds a browser, or installs one, or says why not."""
+"""tools/chromium.py, the one browser finder: `make test` finds a browser, or installs one, or
+says why not; the browser tests and benchmarks launch the one it names (no browser needed)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+import tools.chromium
 
 
 @pytest.fixture
 def chromium(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ModuleType:
     """The tool, on a machine with no browser anywhere: empty PATH, no Playwright download."""
-    spec = importlib.util.spec_from_file_location("chromium", ROOT / "tools" / "chromium.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("MAKEMORE_CHROMIUM", raising=False)
-    monkeypatch.setattr(module, "playwright_chromium", lambda: None)
-    return module
+    monkeypatch.setattr(tools.chromium, "playwright_chromium", lambda playwright=None: None)
+    return tools.chromium
 
 
 def _fake_browser(folder: Path, name: str) -> Path:
@@ -73,3 +69,27 @@ def test_no_browser_to_be_had_gives_one_paragraph_and_exit_2(chromium, monkeypat
     paragraph = err.strip().splitlines()[-1]
     assert "MAKEMORE_CHROMIUM" in paragraph and "make test-fast" in paragraph
     assert "Traceback" not in err
+
+
+def test_the_tests_launch_what_make_found_first(chromium, tmp_path, monkeypatch):
+    # `make` passes the path it printed as MAKEMORE_CHROMIUM; with none, PATH comes first,
+    # then Playwright's own download (a running Playwright is asked, none started).
+    monkeypatch.undo()  # the real playwright_chromium, asked through a stand-in Playwright
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("MAKEMORE_CHROMIUM", raising=False)
+    own = _fake_browser(tmp_path / "..", "playwright-chrome")
+    fake = SimpleNamespace(chromium=SimpleNamespace(executable_path=str(own)))
+    assert chromium.chromium_path(fake) == str(own)
+    on_path = _fake_browser(tmp_path, "chromium-browser")
+    assert chromium.chromium_path(fake) == str(on_path)
+    named = _fake_browser(tmp_path / "..", "my-chrome")
+    monkeypatch.setenv("MAKEMORE_CHROMIUM", str(named))
+    assert chromium.chromium_path(fake) == str(named)
+
+
+def test_no_browser_to_launch_says_run_make_test(chromium):
+    nowhere = SimpleNamespace(chromium=SimpleNamespace(executable_path="/nowhere/chrome"))
+    with pytest.raises(chromium.NoBrowser) as err:
+        chromium.chromium_path(nowhere)
+    message = str(err.value)
+    assert "`make test`" in message and "\n" not in message

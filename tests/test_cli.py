@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from helpers import bigram as b
-from helpers import cli
+from helpers import bigram, cli, ngram
 
 pytestmark = pytest.mark.usefixtures("torch_one_thread")
 
@@ -218,7 +217,7 @@ def test_split_scores_both_models_on_every_set(names_path, names_plain, plain_nl
     r = cli_json(names_path, "--split", "--samples", 30)
     parts = r["split"]
     assert list(parts) == ["train", "dev", "test"]
-    train, dev, test = b.split_words(names_plain, b.SEED)
+    train, dev, test = ngram.split_words(names_plain, bigram.SEED)
     assert [p["words"] for p in parts.values()] == [len(train), len(dev), len(test)]
     # Both models are fitted on train only: the count model's train NLL is plain Python's.
     assert parts["train"]["nll_counts"] == pytest.approx(plain_nll(train, 1.0), abs=1e-6)
@@ -461,8 +460,8 @@ def test_an_infinite_nll_is_null_in_strict_json(write_file):
     path = write_file("words.txt", "\n".join(words) + "\n")
     # A seed whose split puts "xyzzy" outside train: at alpha=0 its pair ".x" has probability
     # 0 under the train counts, so that set's NLL is infinite, which JSON cannot hold.
-    seed = next(s for s in range(100) if "xyzzy" not in b.split_words(words, s)[0])
-    held_out = "dev" if "xyzzy" in b.split_words(words, seed)[1] else "test"
+    seed = next(s for s in range(100) if "xyzzy" not in ngram.split_words(words, s)[0])
+    held_out = "dev" if "xyzzy" in ngram.split_words(words, seed)[1] else "test"
     status, out, err = cli_run(path, "--json", "--smoothing", "0", "--split", "--seed", seed)
     assert status == 0, err
 

@@ -1,9 +1,11 @@
 """Every "Defined in NN..." in a helper's docstring names a notebook that shows that function.
 
-A docstring line such as `Defined in 06_neural_net.` promises the learner that notebook 06 is
-where the function is taught. The promise holds when that notebook's code uses the function by
-name (`bigram.forward_nll(...)`), or defines its inline twin: a `def` whose name the docstring
-gives in backticks (e.g. "Defined in 07_matches_counts (inline as `loss_and_grad`)").
+A docstring line such as `Defined in 07_training.` promises the learner that notebook 07 is
+where the function is taught. The promise holds when that notebook's code uses the function of
+that module (`bigram.forward_nll(...)`, or `from helpers.bigram import forward_nll`: helpers.bigram
+and helpers.ngram share some names, and `bigram.count_matrix` does not show `ngram.count_matrix`),
+or defines its inline twin: a `def` whose name the docstring gives in backticks (e.g. "Defined
+in 08_matches_counts (inline as `loss_and_grad`)").
 Names are read from the parsed code, so a mention in a comment or a string does not count.
 """
 
@@ -42,7 +44,11 @@ def _notebook(number: str, name: str | None) -> Path | None:
 
 
 def _code_names(path: Path) -> tuple[set[str], set[str]]:
-    """(names used, functions defined) in a notebook's code cells, shell and magic lines skipped."""
+    """(`module.name`s used, functions defined) in a notebook's code, shell and magic lines skipped.
+
+    `bigram.forward_nll` is used as such, and so is `forward_nll` after `from helpers.bigram
+    import forward_nll`.
+    """
     used: set[str] = set()
     defined: set[str] = set()
     for cell in nbformat.read(path, as_version=4).cells:
@@ -52,12 +58,10 @@ def _code_names(path: Path) -> tuple[set[str], set[str]]:
             line for line in cell.source.splitlines() if not line.lstrip().startswith(("!", "%"))
         ]
         for node in ast.walk(ast.parse("\n".join(lines))):
-            if isinstance(node, ast.Name):
-                used.add(node.id)
-            elif isinstance(node, ast.Attribute):
-                used.add(node.attr)
-            elif isinstance(node, ast.alias):
-                used.add(node.asname or node.name.rsplit(".", 1)[-1])
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                used.add(f"{node.value.id}.{node.attr}")
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module[:8] == "helpers.":
+                used |= {f"{node.module[8:]}.{a.name}" for a in node.names}
             elif isinstance(node, ast.FunctionDef):
                 defined.add(node.name)
     return used, defined
@@ -86,7 +90,8 @@ def test_defined_in_names_a_notebook_that_shows_the_function(module, function, n
     )
     used, defined = _code_names(path)
     twins = set(BACKTICKED.findall(doc)) & defined
-    assert function in used or twins, (
+    qualified = f"{module.removesuffix('.py')}.{function}"
+    assert qualified in used or twins, (
         f"{module}: {function} says it is defined in {path.name}, but that notebook's code neither "
-        f"uses {function} nor defines an inline twin named in the docstring"
+        f"uses {qualified} nor defines an inline twin named in the docstring"
     )

@@ -1,8 +1,8 @@
 """End to end: a learner uses the sampling and the training explorer in JupyterLab (issue 14).
 
 One JupyterLab server for this module, on a small notebook generated into its root that builds
-`N`, `P` and `itos` as notebooks 04 and 07 do and shows both explorers (the same calls the
-explorer cells of 04 and 07 make). Every number the page shows is checked against one computed
+`N`, `P` and `itos` as notebooks 04 and 08 do and shows both explorers (the same calls the
+explorer cells of 04 and 08 make). Every number the page shows is checked against one computed
 here from names.txt with plain Python (counts, softmax, gradient descent); only the names drawn
 come from torch, through the lesson's own loop written out below (`torch.multinomial` is what
 defines them). No fixed sleeps: every wait is for the page to show an expected state.

@@ -40,8 +40,7 @@ from typing import Any
 import nbformat
 from nbclient import NotebookClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from alt import copy_alt  # noqa: E402  (tools/ is not a package)
+from tools.alt import copy_alt
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

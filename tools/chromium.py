@@ -9,6 +9,9 @@
 4. install one the ecosystem's way, `playwright install chromium` (needs internet, not root);
 5. where that cannot download and we are root on Debian/Ubuntu: `apt-get install chromium`.
 If none of that gives a browser, it prints one paragraph saying what to do and exits 2.
+
+The browser tests and benchmarks/browser.py launch the browser `chromium_path` names: steps 1
+to 3 again (MAKEMORE_CHROMIUM first, which `make` sets to what this printed), never an install.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ON_PATH = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL_TIMEOUT = 900  # seconds for one install attempt; a browser download is ~170 MB
@@ -31,6 +35,10 @@ HELP = (
 )
 
 
+class NoBrowser(RuntimeError):
+    """No Chromium to drive; the message says how to get one."""
+
+
 def _say(message: str) -> None:
     print(f"browser: {message}", file=sys.stderr, flush=True)
 
@@ -41,17 +49,25 @@ def _runnable(path: str | os.PathLike[str] | None) -> str | None:
     return None
 
 
-def playwright_chromium() -> str | None:
-    """The Chromium that `playwright install chromium` put in its cache, if it is there."""
+def playwright_chromium(playwright: Any = None) -> str | None:
+    """The Chromium that `playwright install chromium` put in its cache, if it is there.
+
+    `playwright` is a running Playwright (inside `sync_playwright()`), or None to start one.
+    """
+    if playwright is None:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            return None
+        with sync_playwright() as p:
+            return playwright_chromium(p)
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
+        return _runnable(playwright.chromium.executable_path)
+    except Exception:  # Playwright's own Error when it has no browser of its own
         return None
-    with sync_playwright() as p:
-        return _runnable(p.chromium.executable_path)
 
 
-def find() -> str | None:
+def find(playwright: Any = None) -> str | None:
     """A Chromium or Chrome that is already on this machine (steps 1 to 3)."""
     named = os.environ.get("MAKEMORE_CHROMIUM")
     if named:
@@ -61,7 +77,18 @@ def find() -> str | None:
     for name in ON_PATH:
         if path := shutil.which(name):
             return path
-    return playwright_chromium()
+    return playwright_chromium(playwright)
+
+
+def chromium_path(playwright: Any = None) -> str:
+    """The browser to launch (steps 1 to 3), or NoBrowser saying how to get one."""
+    path = find(playwright)
+    if path is None:
+        raise NoBrowser(
+            f"no Chromium found (MAKEMORE_CHROMIUM, {', '.join(ON_PATH)} on PATH, or "
+            f"Playwright's): run `make test`, which provisions one"
+        )
+    return path
 
 
 def _attempt(command: list[str], env: dict[str, str] | None = None) -> bool:

@@ -25,25 +25,22 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from alt import copy_alt  # noqa: E402  (tools/ is not a package)
+from tools.alt import copy_alt
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+# The kernel every notebook of the course names (tools/nav.py's index, generated test notebooks).
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
 def execute(path: Path, timeout: int = 600) -> float:
     """Run one notebook top to bottom in a new kernel, save it, return the seconds it took."""
     nb = nbformat.read(path, as_version=4)
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     start = time.perf_counter()
     NotebookClient(
         nb,
         timeout=timeout,
-        kernel_name="python3",
+        kernel_name=KERNELSPEC["name"],
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
     seconds = time.perf_counter() - start

@@ -4,8 +4,9 @@
     python tools/nav.py --check  # exit 1 if anything is out of date (tests run this)
 
 Each lesson notebook gets a first and a last markdown cell (metadata {"nav": "top"|"bottom"})
-linking the previous notebook, the contents and the next one. Titles come from each
-notebook's own heading (`# 05 · Title`), the one-line summary from the paragraph under it.
+linking the previous notebook, the contents and the next one, and a "Next" cell (metadata
+{"nav": "next"}) closing the main path, just before "## Going deeper (optional)". Titles come
+from each notebook's own heading (`# 05 · Title`), the one-line summary from the paragraph under it.
 Only markdown changes: no notebook needs re-executing after this.
 """
 
@@ -17,6 +18,9 @@ from pathlib import Path
 
 import nbformat
 
+from tools.execute import KERNELSPEC
+from tools.splice import MarkersMissing, between
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 INDEX = NOTEBOOKS / "00_index.ipynb"
@@ -24,11 +28,20 @@ README = ROOT / "README.md"
 START, END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
 PARTS = [
     ("Part 1 · Counting", "01", "05"),
-    ("Part 2 · A neural net", "06", "07"),
-    ("Beyond the lesson · the exercises", "08", "99"),
+    ("Part 2 · A neural net", "06", "08"),
+    ("Beyond the lesson · the exercises", "09", "99"),
 ]
+# The lecture's video; notebooks 01-08 link the moment each section follows (tests/test_video.py).
+VIDEO = "https://www.youtube.com/watch?v=PaCmpygFfXo"
+VIDEO_TITLE = "The spelled-out intro to language modeling: building makemore"
+LECTURE_LAST = "08"
+LECTURE_NOTEBOOK = (
+    "https://github.com/karpathy/nn-zero-to-hero/blob/master/lectures/makemore/"
+    "makemore_part1_bigrams.ipynb"
+)
+GOING_DEEPER = "## Going deeper"
 WORKBOOK = "../workbook"  # the workbook edition: the same file names, code left to write
-WORKBOOK_LAST = "08"  # the workbook covers the lesson and the trigram exercise: 01 to 08
+WORKBOOK_LAST = "09"  # the workbook covers the lesson and the trigram exercise: 01 to 09
 # The lecture's exercises (from the video's description), and the notebook that answers each.
 EXERCISES = [
     (
@@ -36,14 +49,14 @@ EXERCISES = [
         "train a trigram language model, i.e. take two characters as an input to predict the 3rd "
         "one. Feel free to use either counting or a neural net. Evaluate the loss; Did it improve "
         "over a bigram model?",
-        "08",
+        "09",
     ),
     (
         "E02",
         "split up the dataset randomly into 80% train set, 10% dev set, 10% test set. Train the "
         "bigram and trigram models only on the training set. Evaluate them on dev and test "
         "splits. What can you see?",
-        "09",
+        "10",
     ),
     (
         "E03",
@@ -52,25 +65,25 @@ EXERCISES = [
         "loss. What patterns can you see in the train and dev set loss as you tune this "
         "strength? Take the best setting of the smoothing and evaluate on the test set once and "
         "at the end. How good of a loss do you achieve?",
-        "10",
+        "11",
     ),
     (
         "E04",
         "we saw that our 1-hot vectors merely select a row of W, so producing these vectors "
         "explicitly feels wasteful. Can you delete our use of F.one_hot in favor of simply "
         "indexing into rows of W?",
-        "11",
+        "12",
     ),
     (
         "E05",
         "look up and use F.cross_entropy instead. You should achieve the same result. Can you "
         "think of why we'd prefer to use F.cross_entropy instead?",
-        "12",
+        "13",
     ),
     (
         "E06",
         "meta-exercise! Think of a fun/interesting exercise and complete it yourself.",
-        "13",
+        "14",
     ),
 ]
 
@@ -109,8 +122,8 @@ def title_and_summary(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
     return title, " ".join(paragraph)
 
 
-def _link(path: Path, title: str) -> str:
-    return f"[{title}]({path.name})"
+def _link(path: Path, title: str, folder: str = "") -> str:
+    return f"[{title}]({folder}{path.name})"
 
 
 def nav_cells(paths: list[Path], titles: dict[Path, str], i: int) -> tuple[str, str]:
@@ -125,15 +138,29 @@ def nav_cells(paths: list[Path], titles: dict[Path, str], i: int) -> tuple[str, 
     return top, bottom
 
 
-def _with_nav(nb: nbformat.NotebookNode, top: str, bottom: str) -> nbformat.NotebookNode:
+def next_cell(paths: list[Path], titles: dict[Path, str], i: int) -> str:
+    """The line that closes notebook i's main path: a link to the next notebook."""
+    if i + 1 < len(paths):
+        return f"**Next:** {_link(paths[i + 1], titles[paths[i + 1]])}"
+    return "This is the last notebook of the series; [Contents](00_index.ipynb)."
+
+
+def _with_nav(nb: nbformat.NotebookNode, top: str, bottom: str, nxt: str) -> nbformat.NotebookNode:
     cells = _content_cells(nb)
     top_cell = nbformat.v4.new_markdown_cell(top, metadata={"nav": "top"})
+    next_cell_ = nbformat.v4.new_markdown_cell(nxt, metadata={"nav": "next"})
     bottom_cell = nbformat.v4.new_markdown_cell(bottom, metadata={"nav": "bottom"})
     old = {c.metadata["nav"]: c for c in nb.cells if "nav" in c.metadata}
-    for cell, kind in ((top_cell, "top"), (bottom_cell, "bottom")):
+    for cell, kind in ((top_cell, "top"), (next_cell_, "next"), (bottom_cell, "bottom")):
         if kind in old:  # keep ids stable so re-running changes nothing
             cell.id = old[kind].id
-    nb.cells = [top_cell, *cells, bottom_cell]
+    deeper = [
+        k
+        for k, c in enumerate(cells)
+        if c.cell_type == "markdown" and c.source.startswith(GOING_DEEPER)
+    ]
+    end = deeper[0] if deeper else len(cells)  # the main path ends where Going deeper begins
+    nb.cells = [top_cell, *cells[:end], next_cell_, *cells[end:], bottom_cell]
     return nb
 
 
@@ -157,6 +184,11 @@ def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat
         f"**Workbook edition:** notebooks 01–{WORKBOOK_LAST}, with the lesson's key steps left for "
         f"you to write and a check after each, are in [`workbook/`]({WORKBOOK}/) under the same "
         f"file names (the link after each notebook below opens its workbook version).",
+        "",
+        f"**The video:** [{VIDEO_TITLE}]({VIDEO}). Notebooks 01–{LECTURE_LAST} follow it; "
+        f"under each section heading, a link such as [▶ 0:24:02]({VIDEO}&t=1442) opens the "
+        f"moment of the video that section follows. The lecture's own notebook: "
+        f"[makemore_part1_bigrams.ipynb]({LECTURE_NOTEBOOK}).",
     ]
     for part, lo, hi in PARTS:
         chosen = [p for p in paths if lo <= p.name[:2] <= hi]
@@ -177,18 +209,21 @@ def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("\n".join(lines), metadata={"nav": "index"})]
     nb.cells[0].id = "contents"
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     return nb
 
 
-def readme_table(paths: list[Path], titles: dict, summaries: dict) -> str:
-    """The notebook table of README.md."""
-    rows = ["| notebook | what it teaches |", "|---|---|"]
-    rows += [f"| [{titles[p]}](notebooks/{p.name}) | {summaries[p]} |" for p in paths]
+def readme_table(paths: list[Path], titles: dict) -> str:
+    """The notebook table of README.md: one row per part (the summaries are in the index)."""
+    rows = ["| part | notebooks |", "|---|---|"]
+    for part, lo, hi in PARTS:
+        chosen = [p for p in paths if lo <= p.name[:2] <= hi]
+        if chosen:
+            rows.append(
+                f"| {part} | "
+                + "<br>".join(_link(p, titles[p], "notebooks/") for p in chosen)
+                + " |"
+            )
     return "\n".join(rows)
 
 
@@ -204,13 +239,15 @@ def main() -> int:
     wanted: dict[Path, str] = {}
     for i, p in enumerate(paths):
         top, bottom = nav_cells(paths, titles, i)
-        wanted[p] = nbformat.writes(_with_nav(books[p], top, bottom)) + "\n"
+        nxt = next_cell(paths, titles, i)
+        wanted[p] = nbformat.writes(_with_nav(books[p], top, bottom, nxt)) + "\n"
     wanted[INDEX] = nbformat.writes(index_notebook(paths, titles, summaries)) + "\n"
-    readme = README.read_text(encoding="utf-8")
-    head, _, rest = readme.partition(START)
-    _, _, tail = rest.partition(END)
-    table = readme_table(paths, titles, summaries)
-    wanted[README] = f"{head}{START}\n{table}\n{END}{tail}"
+    table = readme_table(paths, titles)
+    try:
+        wanted[README] = between(README.read_text(encoding="utf-8"), START, END, table, "README.md")
+    except MarkersMissing as err:
+        print(f"tools/nav.py: error: {err}", file=sys.stderr)
+        return 2
     stale = [p for p, text in wanted.items() if not p.exists() or p.read_text("utf-8") != text]
     if args.check:
         for p in stale:

@@ -1,0 +1,147 @@
+"""The lecture's main path: video moments, an end with a summary and a link onward, a small size.
+
+Notebooks 01-08 follow the lecture's video. Under each main-path section heading a link such as
+`[▶ 0:24:02](https://www.youtube.com/watch?v=PaCmpygFfXo&t=1442)` opens the moment that section
+follows. These tests check that every such link is well formed (its label and its `t=` are the
+same moment, inside the video), that every section has one, and that the moments never go back
+through the series: the first link under each heading is at or after the one before it. (Two
+sections may share a moment: the video's chapters are the finest times we rely on.)
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+LESSONS = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if p.name != "00_index.ipynb")
+LECTURE = [p for p in LESSONS if p.name[:2] <= "08"]
+VIDEO = "https://www.youtube.com/watch?v=PaCmpygFfXo"
+VIDEO_LENGTH = 1 * 3600 + 57 * 60 + 45  # 1:57:45
+LINK = re.compile(r"\[▶ (\d):(\d\d):(\d\d)\]\(([^)\s]*)\)")
+# Words about our tooling or machines, not about the lesson (issue 20).
+MACHINE_TALK = [
+    "running kernel",
+    "2-core",
+    "our machine",
+    "busy machine",
+    "yours will differ",
+    "per machine",
+    "scratch folder",
+    "README's benchmarks",
+]
+
+
+def _main_path(path: Path) -> list:
+    """The content cells before "## Going deeper" (navigation cells left out)."""
+    cells = [c for c in nbformat.read(path, as_version=4).cells if "nav" not in c.metadata]
+    for k, cell in enumerate(cells):
+        if cell.cell_type == "markdown" and cell.source.startswith("## Going deeper"):
+            return cells[:k]
+    return cells
+
+
+def _seconds(match: re.Match) -> int:
+    h, m, s = (int(x) for x in match.groups()[:3])
+    return h * 3600 + m * 60 + s
+
+
+def _sections(path: Path) -> list[tuple[str, str]]:
+    """(heading, the first non-empty line under it) for each main-path `## ` section."""
+    found = []
+    for cell in _main_path(path):
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.splitlines()
+        for k, line in enumerate(lines):
+            if line.startswith("## ") and line != "## Summary":
+                below = next((x for x in lines[k + 1 :] if x.strip()), "")
+                found.append((line, below))
+    return found
+
+
+def test_the_lecture_notebooks_are_there():
+    assert [p.name[:2] for p in LECTURE] == ["01", "02", "03", "04", "05", "06", "07", "08"]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_every_video_link_is_well_formed(path):
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+    for match in LINK.finditer(text):
+        seconds = _seconds(match)
+        assert 0 <= seconds < VIDEO_LENGTH, f"{path.name}: {match.group(0)} is past the video's end"
+        assert int(match.group(2)) < 60 and int(match.group(3)) < 60, match.group(0)
+        assert match.group(4) == f"{VIDEO}&t={seconds}", (
+            f"{path.name}: {match.group(0)}: the label and t= name different moments"
+        )
+    assert text.count("▶") == len(LINK.findall(text)), f"{path.name}: a ▶ that is not a link"
+    for url in re.findall(r"https://www\.youtube\.com/\S*", text):
+        assert url.startswith(VIDEO), f"{path.name}: a link to another video: {url}"
+
+
+@pytest.mark.parametrize("path", LECTURE, ids=lambda p: p.name)
+def test_every_section_links_its_moment(path):
+    sections = _sections(path)
+    assert sections, f"{path.name}: no section heading on the main path"
+    for heading, below in sections:
+        assert LINK.match(below), f"{path.name}: '{heading}' has no video link right under it"
+
+
+def test_the_moments_never_go_back_through_the_series():
+    previous, where = -1, ""
+    for path in LECTURE:
+        for heading, below in _sections(path):
+            match = LINK.match(below)
+            assert match, f"{path.name}: '{heading}' has no video link"
+            seconds = _seconds(match)
+            assert seconds >= previous, (
+                f"{path.name} '{heading}' follows the video at {match.group(0)}, before "
+                f"{where} (at {previous} s)"
+            )
+            previous, where = seconds, f"{path.name} '{heading}'"
+
+
+def test_the_readme_and_the_contents_link_the_video():
+    index = nbformat.read(NOTEBOOKS / "00_index.ipynb", as_version=4)
+    assert VIDEO in "\n".join(c.source for c in index.cells)
+    assert VIDEO in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_the_main_path_ends_with_its_summary_and_a_try_it(path):
+    cells = _main_path(path)
+    assert "## Summary" in cells[-1].source, f"{path.name}: the main path ends without its summary"
+    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    assert text.count("**Try it:**") == 1, f"{path.name}: one short 'Try it' on the main path"
+    nb = nbformat.read(path, as_version=4)
+    kinds = [c.metadata.get("nav") for c in nb.cells]
+    assert "next" in kinds, f"{path.name}: no link onward after the summary (run `make nav`)"
+    assert nb.cells[kinds.index("next") - 1].id == cells[-1].id
+
+
+# About 10 code cells and 900 words of prose per main path (the video-link lines count as words).
+MAX_CODE_CELLS, MAX_WORDS = 10, 1000
+# 04 holds two of the lecture's steps, sampling and the broadcasting of `P`, each cell a lecture
+# step; splitting it in two is the way to bring it down to 10.
+MORE_CODE_CELLS = {"04_sampling.ipynb": 12}
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_one_idea_per_notebook(path):
+    cells = _main_path(path)
+    code = [c for c in cells if c.cell_type == "code" and c.source.strip()]
+    words = sum(len(c.source.split()) for c in cells if c.cell_type == "markdown")
+    most = MORE_CODE_CELLS.get(path.name, MAX_CODE_CELLS)
+    assert len(code) <= most, (
+        f"{path.name}: {len(code)} code cells on the main path ({most} at most)"
+    )
+    assert words <= MAX_WORDS, f"{path.name}: {words} words on the main path (about 900 at most)"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_no_machine_talk_on_the_main_path(path):
+    text = "\n".join(c.source for c in _main_path(path)).lower()
+    said = [phrase for phrase in MACHINE_TALK if phrase.lower() in text]
+    assert not said, f"{path.name}: {said}"

@@ -1,0 +1,1 @@
+"""The project's own tools: navigation, execution, the workbook, the lock, the browser."""
