@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -24,12 +25,11 @@ from browser_support import (
     code_notebook,
     lab,
     open_and_run_all,
-    page,
 )
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from test_book import BUILD, offline_page
 
-__all__ = ["browser", "lab", "offline_page", "page"]
+__all__ = ["browser", "lab", "offline_page"]
 
 BLOCKING = ("serious", "critical")
 NOTEBOOK = "a11y_widgets.ipynb"
@@ -104,14 +104,20 @@ def test_axe_finds_nothing_serious_in_the_book(offline_page) -> None:
     assert not any(blocking.values()), {k: v for k, v in blocking.items() if v}
 
 
-@pytest.fixture
-def widgets_page(page: Page, lab: Lab) -> Page:
-    """JupyterLab with a notebook of the slider and both explorers, run."""
+@pytest.fixture(scope="module")
+def widgets_page(browser: Browser, lab: Lab) -> Iterator[Page]:
+    """JupyterLab with a notebook of the slider and both explorers, run once for the module."""
     (lab.root_dir / NOTEBOOK).write_text(json.dumps(code_notebook(CELLS)), encoding="utf-8")
-    open_and_run_all(page, lab, NOTEBOOK, {})
-    for selector in (".alpha-slider", ".next-char", ".train-10"):
-        expect(page.locator(selector)).to_be_visible(timeout=UI_TIMEOUT_MS)
-    return page
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        open_and_run_all(page, lab, NOTEBOOK, {})
+        for selector in (".alpha-slider", ".next-char", ".train-10"):
+            expect(page.locator(selector)).to_be_visible(timeout=UI_TIMEOUT_MS)
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.mark.browser

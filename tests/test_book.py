@@ -43,6 +43,7 @@ def test_book_has_a_page_per_notebook_and_loads_nothing_remote() -> None:
         for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", text):
             assert not remote.search(tag), f"{entry['page']}: {tag[:120]}"
         assert "No description has been provided" not in text, entry["page"]
+        assert not re.search(r"<img\b[^>]*\balt=\"\s*\"", text), f"{entry['page']}: empty alt"
 
 
 @pytest.fixture
