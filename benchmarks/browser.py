@@ -4,7 +4,7 @@
     python benchmarks/browser.py --write   # also write it into docs/figures.md (`make bench`)
 
 Starts JupyterLab on a temporary root with one generated notebook (the smoothing slider of 05,
-the sampling explorer of 04, the training explorer of 07, and a front-end-only baseline: two
+the sampling explorer of 04, the training explorer of 08, and a front-end-only baseline: two
 sliders joined by `jslink`, no kernel involved), runs it in headless Chromium and times, with
 `performance.now()` inside the page, from the learner's keydown or click to the first mutation
 of the element that shows the result (the slider's picture, the bars, the net's table). Timing
@@ -250,8 +250,8 @@ def rows(results: dict[str, list[float]]) -> list[tuple[str, ...]]:
         ("slider text", "05 slider: key → new NLL text (in the page, no kernel)", "3×"),
         ("slider text, busy core", "05 slider NLL text, one core busy", "3×"),
         ("sampling", "04 sampling explorer: click → new bars", None),
-        ("training", "07 training explorer: 10 steps + redraw", 100.0),
-        ("training, busy core", "07 training explorer, one core busy", 100.0),
+        ("training", "08 training explorer: 10 steps + redraw", 100.0),
+        ("training, busy core", "08 training explorer, one core busy", 100.0),
     ):
         ratio = statistics.median(results[key]) / statistics.median(results["baseline"])
         if limit == "3×":  # issue 22: the NLL text as fast as the jslink baseline, p90 to p90
