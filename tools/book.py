@@ -15,8 +15,9 @@ renderer @jupyter-widgets/html-manager (which switches the smoothing slider's pa
 Explorers whose buttons call Python (their box has the class `needs-kernel`) are shown as
 their first picture, drawn from the stored widget state, with one line saying to run the
 notebook for the live version. Links between notebooks point at the pages; links into the
-workbook point at the repository (`--repo-url`, $MAKEMORE_REPO_URL, or the git remote), or,
-without one, at copies of the workbook notebooks shipped in the book.
+workbook point at the repository (pyproject.toml's [project.urls] Repository, else
+$MAKEMORE_REPO_URL, else the git remote `origin` on GitHub), or, without one, at copies of the
+workbook notebooks shipped in the book.
 
 book/manifest.json records a hash of everything the build reads (`inputs_hash`);
 tests/test_book.py fails when it no longer matches: run `make book`.
@@ -34,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +104,9 @@ def stale_reason(build: Path = BUILD) -> str | None:
     recorded = json.loads(manifest.read_text(encoding="utf-8")).get("inputs_sha256")
     if recorded != inputs_hash():
         return "its inputs changed since it was built"
+    built_for = json.loads(manifest.read_text(encoding="utf-8")).get("repository")
+    if built_for != repository_url(None):
+        return f"it links to the repository {built_for}, now {repository_url(None)}"
     return None
 
 
@@ -228,8 +233,10 @@ def page_name(path: Path) -> str:
 
 
 def repository_url(given: str | None) -> str | None:
-    """The repository's web address: given, $MAKEMORE_REPO_URL, or the git remote's."""
-    url = given or os.environ.get("MAKEMORE_REPO_URL")
+    """The repository's web address: given, pyproject.toml's [project.urls] Repository,
+    $MAKEMORE_REPO_URL, or the git remote `origin`'s (on GitHub)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    url = given or project.get("urls", {}).get("Repository") or os.environ.get("MAKEMORE_REPO_URL")
     if not url:
         try:
             url = subprocess.run(
@@ -329,7 +336,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="build even if up to date")
     parser.add_argument("--check", action="store_true", help="only say whether it is stale")
-    parser.add_argument("--repo-url", help="the repository's web address (workbook links)")
     args = parser.parse_args()
     reason = stale_reason()
     if args.check:
@@ -340,7 +346,7 @@ def main() -> int:
     if reason is None and not args.force:
         print("book: book/ is up to date (--force to rebuild)")
         return 0
-    manifest = build(BUILD, repository_url(args.repo_url))
+    manifest = build(BUILD, repository_url(None))
     print(
         f"book: {len(manifest['pages'])} pages in {BUILD.relative_to(ROOT)} "
         f"({size_of(BUILD) / 1e6:.1f} MB) in {manifest['seconds']:.0f} s; "
