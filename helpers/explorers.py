@@ -269,8 +269,8 @@ def training_explorer(
     """Train the one-layer net from W = 0 by buttons and watch softmax(W) become P.
 
     Defined for 08_matches_counts (Going deeper). children: [0] the buttons "1 step",
-    "10 steps", "100 steps" with the learning-rate slider, [1] the loss (`Label`), [2] the
-    largest |softmax(W) - P| (`Label`), [3] the pictures (`HBox` of `HTML`: the loss curve,
+    "10 steps", "100 steps" with the learning rates (toggle buttons), [1] the loss (`Label`),
+    [2] the largest |softmax(W) - P| (`Label`), [3] the pictures (`HBox` of `HTML`: the loss curve,
     softmax(W), P). Each step is plain gradient descent with `ngram.count_loss_and_grad`:
     the one-hot net's full-batch gradient, computed from the counts in O(V^2). It keeps up
     with the screen when torch runs on one thread (`torch.set_num_threads(1)` in the notebook;
@@ -291,12 +291,14 @@ def training_explorer(
         button = widgets.Button(description=f"{k} step{'s' if k > 1 else ''}")
         button.add_class(f"train-{k}")
         buttons.append((k, button))
-    rate = widgets.SelectionSlider(
+    # Buttons, not a slider: each is reached by Tab, pressed by Enter or Space, and named by
+    # its text; ipywidgets' slider handle has no accessible name in JupyterLab (axe: serious).
+    rate = widgets.ToggleButtons(
         options=[(f"{r:g}", r) for r in LEARNING_RATES],
         value=lr,
         description="learning rate",
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width="420px"),
+        tooltips=[f"learning rate {r:g}" for r in LEARNING_RATES],
+        style={"description_width": "initial", "button_width": "42px"},
     )
     rate.add_class("learning-rate")
     loss_label = widgets.Label().add_class("train-loss")

@@ -195,10 +195,14 @@ def test_explorers_by_keyboard_alone(widgets_page: Page) -> None:
     page.keyboard.press("Enter")
     expect(page.locator(".name-so-far")).to_have_text("name so far: ''", timeout=STEP_TIMEOUT_MS)
 
-    # Training explorer: Tab goes 1 step -> 10 steps -> 100 steps -> the learning-rate slider.
-    order = _tab_through(page, ".train-1", 3)
+    # Training explorer: Tab goes 1 step -> 10 steps -> 100 steps -> each learning rate.
+    rates = ["1", "2", "5", "10", "20", "50", "100", "200"]
+    order = _tab_through(page, ".train-1", 3 + len(rates) - 1)
     assert ["train-1" in order[0], "train-10" in order[1], "train-100" in order[2]] == [True] * 3
-    assert "noUi-handle" in order[3], order
+    named = page.evaluate(
+        "() => [...document.querySelectorAll('.learning-rate button')].map(b => b.textContent)"
+    )
+    assert named == rates, named
     loss = page.locator(".train-loss")
     page.locator(".train-10").focus()
     page.keyboard.press("Enter")
@@ -206,10 +210,16 @@ def test_explorers_by_keyboard_alone(widgets_page: Page) -> None:
     page.locator(".train-1").focus()
     page.keyboard.press("Space")
     expect(loss).to_have_text(re.compile(r"^after 11 steps: loss "), timeout=STEP_TIMEOUT_MS)
-    readout = page.locator(".learning-rate .widget-readout")
-    page.locator(".learning-rate .noUi-handle").focus()
-    for key, want in (("ArrowRight", "100"), ("Home", "1"), ("End", "200"), ("ArrowLeft", "100")):
-        page.keyboard.press(key)
-        expect(readout).to_have_text(want, timeout=STEP_TIMEOUT_MS)
+    active = page.locator(".learning-rate button.mod-active")
+    expect(active).to_have_text("50", timeout=STEP_TIMEOUT_MS)
+    page.locator(".train-100").focus()
+    for _ in range(3 + len(rates) - 1 - 2):  # Tab from "100 steps" to the rate "200"
+        page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "200"
+    page.keyboard.press("Enter")
+    expect(active).to_have_text("200", timeout=STEP_TIMEOUT_MS)
+    page.keyboard.press("Shift+Tab")  # back to "100", pressed by Space
+    page.keyboard.press("Space")
+    expect(active).to_have_text("100", timeout=STEP_TIMEOUT_MS)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "keyboard-explorers.png"))
