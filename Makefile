@@ -14,7 +14,7 @@ WITH_BROWSER = chrome=$$($(BIN)/python tools/chromium.py) && MAKEMORE_CHROMIUM=$
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 \
 	--nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help setup data lab test test-fast lint unit notebooks browser bench nav lock workbook grade clean
+.PHONY: help setup data lab test test-fast lint unit notebooks browser bench nav lock workbook grade book clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ bench: setup data  ## benchmarks, as ratios to the lesson's way; explorers timed
 nav: setup  ## regenerate the navigation cells, the index notebook and the README table
 	$(BIN)/python tools/nav.py
 
+book: setup data  ## build book/, the static web edition (fresh run, widgets live, no network to view; needs npm)
+	$(CPU_ONLY) $(BIN)/python tools/book.py
+
 workbook: setup  ## mark the blanks in the notebooks, regenerate workbook/ from helpers/checks/
 	$(BIN)/python tools/workbook.py --mark
 
@@ -70,4 +73,4 @@ lock: setup  ## re-resolve requirements-lock.txt and environment.yml from pyproj
 	$(BIN)/python tools/lock.py
 
 clean:  ## remove the virtual environment and caches (keeps data/names.txt)
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts web/node_modules

@@ -4,7 +4,7 @@
     python benchmarks/browser.py --write   # also write it into docs/figures.md (`make bench`)
 
 Starts JupyterLab on a temporary root with one generated notebook (the smoothing slider of 05,
-the sampling explorer of 04, the training explorer of 07, and a front-end-only baseline: two
+the sampling explorer of 04, the training explorer of 08, and a front-end-only baseline: two
 sliders joined by `jslink`, no kernel involved), runs it in headless Chromium and times, with
 `performance.now()` inside the page, from the learner's keydown or click to the first mutation
 of the element that shows the result (the slider's picture, the bars, the net's table). Timing
@@ -85,8 +85,34 @@ def p90(values: list[float]) -> float:
     return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
 
 
+# The slider's NLL text lives in the page the Stack shows (one Label per α, swapped with its
+# picture): a mutation counts for the text only once the text shown differs from the last one.
+TEXT_ONLY_JS = """([text]) => {
+  const t = window.__timing;
+  let last = (document.querySelector(text) || {}).textContent;
+  t.observer.disconnect();
+  t.observer = new MutationObserver(() => {
+    const now = performance.now();
+    const shown = (document.querySelector(text) || {}).textContent;
+    if (shown === last) return;
+    last = shown;
+    t.mutations.push(now);
+    if (t.pending === null) return;
+    t.samples.push([t.pending[0], now - t.pending[1]]);
+    t.pending = null;
+  });
+  t.observer.observe(document.querySelector('.smoothing-picture'),
+                     {subtree: true, childList: true, attributes: true, characterData: true});
+}"""
+NLL_TEXT = ".nll-readout"  # observed through TEXT_ONLY_JS on the slider's Stack
+
+
 def observe(page: Page, selector: str) -> None:
-    page.evaluate(TIMING_JS, [selector])
+    if selector == NLL_TEXT:
+        page.evaluate(TIMING_JS, [".smoothing-picture"])
+        page.evaluate(TEXT_ONLY_JS, [NLL_TEXT])
+    else:
+        page.evaluate(TIMING_JS, [selector])
 
 
 def timed_inputs(page: Page, selector: str, act: Callable[[int], None], n: int) -> list[float]:
@@ -123,6 +149,7 @@ def drag_settle(page: Page, n: int, selector: str) -> tuple[list[float], list[in
     """Fast drags across the α track: ms from mouseup to the last change of `selector`, and
     how many changes each drag made."""
     handle = page.locator(".alpha-slider .noUi-handle")
+    handle.scroll_into_view_if_needed()  # the mouse acts at viewport coordinates
     track = page.locator(".alpha-slider .noUi-target").bounding_box()
     assert track is not None
     settles, redraws = [], []
@@ -152,7 +179,7 @@ def measure(page: Page) -> dict[str, list[float]]:
         page, ".smoothing-picture", lambda i: handle.press(keys[i % 2]), PRESSES
     )
     results["slider text"] = timed_inputs(
-        page, ".nll-readout", lambda i: handle.press(keys[i % 2]), PRESSES
+        page, NLL_TEXT, lambda i: handle.press(keys[i % 2]), PRESSES
     )
     base = page.locator(".baseline-in .noUi-handle")
     results["baseline"] = timed_inputs(
@@ -162,7 +189,7 @@ def measure(page: Page) -> dict[str, list[float]]:
     results["sampling"] = timed_inputs(page, ".row-bars", lambda i: nxt.click(), PRESSES)
     ten = page.locator(".train-10")
     results["training"] = timed_inputs(page, ".net-table", lambda i: ten.click(), PRESSES)
-    for what, selector in (("picture", ".smoothing-picture"), ("text", ".nll-readout")):
+    for what, selector in (("picture", ".smoothing-picture"), ("text", NLL_TEXT)):
         settles, redraws = drag_settle(page, DRAGS, selector)
         results[f"drag settle {what}"] = settles
         results[f"drag redraws {what}"] = [float(r) for r in redraws]
@@ -186,9 +213,12 @@ def measure(page: Page) -> dict[str, list[float]]:
             page, ".smoothing-picture", lambda i: handle.press(keys[i % 2]), PRESSES
         )
         results["slider text, busy core"] = timed_inputs(
-            page, ".nll-readout", lambda i: handle.press(keys[i % 2]), PRESSES
+            page, NLL_TEXT, lambda i: handle.press(keys[i % 2]), PRESSES
         )
-        for what, selector in (("picture", ".smoothing-picture"), ("text", ".nll-readout")):
+        results["baseline, busy core"] = timed_inputs(
+            page, ".baseline-out .widget-readout", lambda i: base.press(keys[i % 2]), PRESSES
+        )
+        for what, selector in (("picture", ".smoothing-picture"), ("text", NLL_TEXT)):
             settles, redraws = drag_settle(page, DRAGS, selector)
             results[f"drag settle {what}, busy core"] = settles
             results[f"drag redraws {what}, busy core"] = [float(r) for r in redraws]
@@ -209,27 +239,32 @@ def rows(results: dict[str, list[float]]) -> list[tuple[str, ...]]:
     def ok(good: bool) -> str:
         return "met" if good else "**not met**"
 
-    base = f"`jslink`ed slider (no kernel): median {statistics.median(results['baseline']):.1f} ms"
+    base = (
+        f"`jslink`ed slider (no kernel): median {statistics.median(results['baseline']):.1f} ms, "
+        f"p90 {p90(results['baseline']):.1f} ms"
+    )
     out: list[tuple[str, ...]] = []
     for key, what, limit in (
         ("slider", "05 slider: key → new picture (in the page)", 50.0),
         ("slider, busy core", "05 slider, one core busy", 50.0),
-        ("slider text", "05 slider: key → new NLL text (kernel round trip)", None),
-        ("slider text, busy core", "05 slider NLL text, one core busy", None),
+        ("slider text", "05 slider: key → new NLL text (in the page, no kernel)", "3×"),
+        ("slider text, busy core", "05 slider NLL text, one core busy", "3×"),
         ("sampling", "04 sampling explorer: click → new bars", None),
-        ("training", "07 training explorer: 10 steps + redraw", 100.0),
-        ("training, busy core", "07 training explorer, one core busy", 100.0),
+        ("training", "08 training explorer: 10 steps + redraw", 100.0),
+        ("training, busy core", "08 training explorer, one core busy", 100.0),
     ):
         ratio = statistics.median(results[key]) / statistics.median(results["baseline"])
-        out.append(
-            (
-                what,
-                base,
-                f"{fig(key)}; {ratio:.1f}× the baseline",
-                "—" if limit is None else f"p90 < {limit:.0f} ms",
-                "" if limit is None else ok(p90(results[key]) < limit),
-            )
-        )
+        if limit == "3×":  # issue 22: the NLL text as fast as the jslink baseline, p90 to p90
+            baseline = results["baseline, busy core" if "busy" in key else "baseline"]
+            ratio90 = p90(results[key]) / p90(baseline)
+            target = f"p90 ≤ 3× the baseline's p90 ({p90(baseline):.1f} ms in the same state)"
+            verdict = f"{ok(ratio90 <= 3)} ({ratio90:.1f}×)"
+        elif limit is None:
+            target, verdict = "—", ""
+        else:
+            assert isinstance(limit, float)
+            target, verdict = f"p90 < {limit:.0f} ms", ok(p90(results[key]) < limit)
+        out.append((what, base, f"{fig(key)}; {ratio:.1f}× the baseline", target, verdict))
     for key, what in (
         ("picture", "05 slider: fast drag, mouseup → last picture"),
         ("picture, busy core", "05 slider drag → last picture, one core busy"),

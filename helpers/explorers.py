@@ -33,19 +33,28 @@ class StaticBox(widgets.VBox):
         children: list[widgets.Widget],
         summary: str | Callable[[], str],
         picture: Callable[[], bytes] | None = None,
+        alt: Callable[[], str] | None = None,
+        needs_kernel: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(children, **kwargs)
+        if needs_kernel:  # its controls call Python: a static page shows its picture instead
+            self.add_class("needs-kernel")
         self._summary = summary
         self._picture = picture
+        self._alt = alt
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        """The widget view, a one-line `text/plain`, and `image/png` of the current picture."""
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The widget view, a one-line `text/plain`, and `image/png` of the current picture
+        with its text alternative in the display metadata (`alt`, which exporters write)."""
         data: dict[str, Any] = super()._repr_mimebundle_(**kwargs)
         data["text/plain"] = self._summary if isinstance(self._summary, str) else self._summary()
+        metadata: dict[str, Any] = {}
         if self._picture is not None:
             data["image/png"] = base64.b64encode(self._picture()).decode("ascii")
-        return data
+            if self._alt is not None:
+                metadata["image/png"] = {"alt": self._alt()}
+        return data, metadata
 
 
 def _fmt(x: float) -> str:
@@ -176,6 +185,7 @@ def sampling_explorer(P: torch.Tensor, itos: dict[int, str], seed: int = SEED) -
             f"sampling explorer: draws names from P one character at a time "
             f"(seed {seed}, end marker {sentinel!r}); run the notebook to use it"
         ),
+        needs_kernel=True,
     )
 
 
@@ -259,8 +269,8 @@ def training_explorer(
     """Train the one-layer net from W = 0 by buttons and watch softmax(W) become P.
 
     Defined for 08_matches_counts (Going deeper). children: [0] the buttons "1 step",
-    "10 steps", "100 steps" with the learning-rate slider, [1] the loss (`Label`), [2] the
-    largest |softmax(W) - P| (`Label`), [3] the pictures (`HBox` of `HTML`: the loss curve,
+    "10 steps", "100 steps" with the learning rates (toggle buttons), [1] the loss (`Label`),
+    [2] the largest |softmax(W) - P| (`Label`), [3] the pictures (`HBox` of `HTML`: the loss curve,
     softmax(W), P). Each step is plain gradient descent with `ngram.count_loss_and_grad`:
     the one-hot net's full-batch gradient, computed from the counts in O(V^2). It keeps up
     with the screen when torch runs on one thread (`torch.set_num_threads(1)` in the notebook;
@@ -281,12 +291,14 @@ def training_explorer(
         button = widgets.Button(description=f"{k} step{'s' if k > 1 else ''}")
         button.add_class(f"train-{k}")
         buttons.append((k, button))
-    rate = widgets.SelectionSlider(
+    # Buttons, not a slider: each is reached by Tab, pressed by Enter or Space, and named by
+    # its text; ipywidgets' slider handle has no accessible name in JupyterLab (axe: serious).
+    rate = widgets.ToggleButtons(
         options=[(f"{r:g}", r) for r in LEARNING_RATES],
         value=lr,
         description="learning rate",
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width="420px"),
+        tooltips=[f"learning rate {r:g}" for r in LEARNING_RATES],
+        style={"description_width": "initial", "button_width": "42px"},
     )
     rate.add_class("learning-rate")
     loss_label = widgets.Label().add_class("train-loss")
@@ -329,4 +341,5 @@ def training_explorer(
             f"training explorer: gradient descent on the bigram net from W = 0 "
             f"(count model's loss {bound:.4f}); run the notebook to use it"
         ),
+        needs_kernel=True,
     )

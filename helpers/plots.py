@@ -51,6 +51,8 @@ def count_heatmap(
     """The lesson's heatmap of a count matrix, each cell labelled with its pair and count.
 
     Defined in 03_count_matrix. Rows are the first character, columns the one that follows.
+    The default colour map, Blues, is one hue from light to dark: readable with any colour
+    vision and in greyscale (so are viridis, matplotlib's default, and Reds).
     `annotate=False` draws only the colours (a smaller figure, for an overview). A new figure
     is 16x16 inches at 80 dpi when annotated (each cell needs room for its two labels).
     """
@@ -61,11 +63,15 @@ def count_heatmap(
         ax = _axes(ax, (8, 8))
     ax.imshow(N, cmap=cmap)
     if annotate:
+        # Readable numbers: dark text on the light cells, white on the dark ones (the lesson's
+        # gray is unreadable on both ends of a sequential map).
+        dark = N.max().item() * 0.55
         for i in range(rows):
             for j in range(cols):
                 chstr = itos[i] + itos[j]
-                ax.text(j, i, chstr, ha="center", va="bottom", color="gray")
-                ax.text(j, i, str(N[i, j].item()), ha="center", va="top", color="gray")
+                color = "white" if N[i, j].item() > dark else "black"
+                ax.text(j, i, chstr, ha="center", va="bottom", color=color)
+                ax.text(j, i, str(N[i, j].item()), ha="center", va="top", color=color)
     long_labels = any(len(itos[j]) > 1 for j in range(cols))
     ax.set_xticks(range(cols), [itos[j] for j in range(cols)], rotation=90 if long_labels else 0)
     ax.set_yticks(range(rows), [itos[i] for i in range(rows)])

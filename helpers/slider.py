@@ -3,13 +3,17 @@
 One widget, `smoothing_slider`, built from the 27x27 count table only. Its 34 pictures (one per
 alpha, ~35 kB each) are drawn once and sent once; the browser switches between them itself, so
 the picture follows keys and drags at the speed of the screen (`make bench`: a kernel round trip
-per move took 50-80 ms on a loaded 2-core machine, the switch ~1 ms). The figure is a
+per move took 50-80 ms on a loaded 2-core machine, the switch ~1 ms). The NLL text of each alpha
+is made once too and travels with its picture, so it can never trail it, and the slider works
+in a static HTML page with no kernel (`make book`). The figure is a
 `matplotlib.figure.Figure` drawn by the Agg canvas directly (never pyplot), so importing or using
 this module changes no matplotlib state and never leaves a stray inline plot behind.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 import math
 
@@ -33,6 +37,14 @@ ALPHAS: tuple[float, ...] = (0.0,) + tuple(float(f"{10 ** (k / 4):.3g}") for k i
 ZERO_AT = 1e-3
 
 
+class Pages(widgets.Stack):
+    """A `Stack` of `VBox(Label, ...)` pages; `value` is the text of the page shown."""
+
+    @property
+    def value(self) -> str:
+        return str(self.children[self.selected_index].children[0].value)
+
+
 def nll_curve(N: torch.Tensor, alphas: tuple[float, ...] = ALPHAS) -> list[float]:
     """`bigram.average_nll(N, alpha)` for every alpha: the slider's curve, computed once.
 
@@ -44,11 +56,12 @@ def nll_curve(N: torch.Tensor, alphas: tuple[float, ...] = ALPHAS) -> list[float
 def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> StaticBox:
     """A slider over `ALPHAS` with the average NLL, its curve, and `row`'s next-char bars.
 
-    Defined in 05_nll_smoothing. children: [0] the `SelectionSlider` (alpha), [1] the `Label`
-    "average NLL = ... nats", set by the kernel on every move, [2] a `Stack` of one `Image` per
-    alpha (the NLL-against-alpha curve with the point at that alpha, and P[row] as bars),
-    drawn once here; the browser shows the one at the slider's index (`jslink`). Displayed,
-    the box also carries the current picture as `image/png` for static views.
+    Defined in 05_nll_smoothing. children: [0] the `SelectionSlider` (alpha), [1] a `Stack`
+    (its `value` is the NLL text shown) of one page per alpha, each a `VBox` of the `Label`
+    "average NLL = ... nats" and an `HTML` `<img>` (the NLL-against-alpha curve with the point
+    at that alpha, and P[row] as bars) with its alt text, all made once here; the browser shows
+    the page at the slider's index (`jslink`), with no kernel callback at all. Displayed, the
+    box also carries the current picture as `image/png`, with its alt text, for static views.
     """
     stoi = {s: i for i, s in itos.items()}
     if row not in stoi:
@@ -126,6 +139,18 @@ def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> S
         return buffer.getvalue()
 
     pictures = [picture(k) for k in range(len(ALPHAS))]
+    texts = [f"average NLL = {nll:.4f} nats" for nll in curve]
+    top = sorted(range(V), key=lambda i: -counts[i].item())[:3]
+    alts = [
+        f"Left: the average NLL in nats against α on a log scale, from {mle:.4f} at α = 0 "
+        f"(dashed green line: the counts, maximum likelihood) rising toward the uniform "
+        f"model's ln {V} = {uniform:.4f} (dashed red line); a circle marks α = {a:g} at "
+        f"{nll:.4f}. Right: bars of P(next character | {row!r}) at α = {a:g}; the most "
+        f"likely next characters are "
+        + ", ".join(f"{itos[i]!r} ({p[i]:.3f})" for i in top)
+        + f", and the dashed red line is the uniform 1/{V}."
+        for a, nll, p in ((a, nll, row_probs(a)) for a, nll in zip(ALPHAS, curve, strict=True))
+    ]
     slider = widgets.SelectionSlider(
         options=[(f"{a:g}", a) for a in ALPHAS],
         value=1.0,
@@ -135,25 +160,24 @@ def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> S
         layout=widgets.Layout(width="648px"),
     )
     slider.add_class("alpha-slider")
-    label = widgets.Label()
-    label.add_class("nll-readout")
-    # One Image per alpha, all sent once; the browser shows the one at the slider's index
-    # (jslink: no kernel round trip, so the picture follows keys and drags at once).
-    stack = widgets.Stack(
-        [widgets.Image(value=png, format="png") for png in pictures],
-        selected_index=slider.index,
-    )
+    # One page per alpha, its NLL text above its picture, all made and sent once; the browser
+    # shows the page at the slider's index (jslink: no kernel round trip, so text and picture
+    # follow keys and drags together, and also in a static page with no kernel at all).
+    pages = []
+    for text, png, alt in zip(texts, pictures, alts, strict=True):
+        label = widgets.Label(text).add_class("nll-readout")
+        # An <img> with its alt text in an HTML widget: ipywidgets' Image has no alt (and a
+        # tooltip on it fails to render in ipywidgets 8.1.9).
+        src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        image = widgets.HTML(f'<img src="{src}" alt="{html.escape(alt)}">')
+        pages.append(widgets.VBox([label, image.add_class("slider-picture")]))
+    stack = Pages(pages, selected_index=slider.index)
     stack.add_class("smoothing-picture")
-    widgets.jslink((slider, "index"), (stack, "selected_index"))
-
-    def update(change: dict | None = None) -> None:
-        """Set the NLL text for the slider's alpha (the picture follows in the browser)."""
-        label.value = f"average NLL = {curve[ALPHAS.index(slider.value)]:.4f} nats"
-
-    slider.observe(update, names="value")
-    update()
+    widgets.jslink((slider, "index"), (stack, "selected_index"))  # in the browser
+    widgets.dlink((slider, "index"), (stack, "selected_index"))  # in Python, at once
     return StaticBox(
-        [slider, label, stack],
-        summary=lambda: f"smoothing slider at α = {slider.value:g}: {label.value}",
+        [slider, stack],
+        summary=lambda: f"smoothing slider at α = {slider.value:g}: {texts[slider.index]}",
         picture=lambda: pictures[slider.index],
+        alt=lambda: alts[slider.index],
     )

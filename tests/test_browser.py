@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 import time
 
 import pytest
@@ -204,6 +205,13 @@ def test_independent_nll_table_meets_known_figures(nll_table: dict[str, float]) 
     assert min(table.values()) == table["0"]
 
 
+def _png(page_html: str) -> bytes:
+    """The PNG bytes of a slider page's `<img src="data:image/png;base64,...">`."""
+    match = re.search(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page_html)
+    assert match, page_html[:80]
+    return base64.b64decode(match[1])
+
+
 @pytest.fixture(scope="module")
 def pictures() -> dict[str, bytes]:
     """The slider's picture per readout label, drawn in-process by helpers.slider itself: the
@@ -211,8 +219,8 @@ def pictures() -> dict[str, bytes]:
     words = load_words(ensure_names())
     stoi, itos = bigram.build_vocab(words)
     box = smoothing_slider(bigram.count_matrix(words, stoi), itos, row="a")
-    stack = box.children[2]
-    images = [bytes(image.value) for image in stack.children]
+    stack = box.children[1]  # one page per alpha: [0] its NLL text, [1] its picture
+    images = [_png(page.children[1].value) for page in stack.children]
     assert len(set(images)) == len(LABELS), "one distinct picture per α"
     return dict(zip(LABELS, images, strict=True))
 

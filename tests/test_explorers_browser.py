@@ -232,7 +232,8 @@ def _sampling_session(page: Page, ref: Reference) -> None:
 
 
 def _lr_readout(page: Page) -> float:
-    return float(_text(page, ".learning-rate .widget-readout"))
+    """The learning rate whose toggle button is pressed."""
+    return float(_text(page, ".learning-rate button.mod-active"))
 
 
 def _training_session(page: Page, ref: Reference) -> None:
@@ -292,23 +293,17 @@ def _training_session(page: Page, ref: Reference) -> None:
     assert _lr_readout(page) == 50.0
     train(1)
     train(10)
-    # Keys: one step right on the learning-rate slider (50 -> 100), then 10 steps at 100.
-    handle = page.locator(".learning-rate .noUi-handle")
-    handle.press("ArrowRight")
-    expect(page.locator(".learning-rate .widget-readout")).to_have_text(
+    # Keys: Tab from 50 to the next learning rate, 100, and Enter; then 10 steps at 100.
+    page.locator(".learning-rate button", has_text=re.compile("^50$")).focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator(".learning-rate button.mod-active")).to_have_text(
         "100", timeout=STEP_TIMEOUT_MS
     )
     train(10)
-    # A drag: the handle to the left end of the track (learning rate 1), then 100 steps.
-    track = page.locator(".learning-rate .noUi-target")
-    box, bar = handle.bounding_box(), track.bounding_box()
-    assert box is not None and bar is not None
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + box["width"] / 2, y)
-    page.mouse.down()
-    page.mouse.move(bar["x"] - 30, y, steps=6)
-    page.mouse.up()
-    expect(page.locator(".learning-rate .widget-readout")).to_have_text(
+    # The mouse: click learning rate 1, then 100 steps.
+    page.locator(".learning-rate button", has_text=re.compile("^1$")).click()
+    expect(page.locator(".learning-rate button.mod-active")).to_have_text(
         "1", timeout=STEP_TIMEOUT_MS
     )
     train(100)

@@ -30,6 +30,7 @@ from browser_support import (
     save_failure_artifacts,
 )
 from playwright.sync_api import Page, expect
+from test_browser import _png
 
 from helpers import bigram
 from helpers.data import ensure_names, load_words
@@ -57,11 +58,11 @@ def pictures() -> dict[float, bytes]:
     words = load_words(ensure_names())
     stoi, itos = bigram.build_vocab(words)
     box = smoothing_slider(bigram.count_matrix(words, stoi), itos, row="a")
-    slider, stack = box.children[0], box.children[2]
+    slider, stack = box.children[0], box.children[1]
     out = {}
     for alpha in (0.0, 1e6, 1.0):
         slider.value = alpha  # the browser shows the stack's child at the slider's index
-        out[alpha] = bytes(stack.children[slider.index].value)
+        out[alpha] = _png(stack.children[slider.index].children[1].value)
     assert len(set(out.values())) == 3, "the three pictures must differ"
     return out
 

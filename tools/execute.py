@@ -25,6 +25,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from tools.alt import copy_alt
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 # The kernel every notebook of the course names (tools/nav.py's index, generated test notebooks).
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -44,6 +46,7 @@ def execute(path: Path, timeout: int = 600) -> float:
     seconds = time.perf_counter() - start
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    copy_alt(nb)  # each figure's alt text, from its cell's metadata (tools/alt.py)
     nb.metadata.pop("widgets", None)  # see the module docstring: static views use image/png
     nbformat.validate(nb)
     nbformat.write(nb, path)
