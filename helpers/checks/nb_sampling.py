@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 
 from helpers.checks import ref, sampling
@@ -10,7 +12,7 @@ from helpers.checks.core import Mistake, Rule, Step, declare, get, is_tensor
 SEED_G = "g = ...  # a torch.Generator seeded with 2147483647\n"
 
 
-def _draw(times: int = 1, p: torch.Tensor | None = None) -> dict[str, object]:
+def _draw(times: int = 1, p: torch.Tensor | None = None) -> dict[str, Any]:
     g = ref.generator()
     for _ in range(times):
         ix = int(torch.multinomial(ref.count_row(0) if p is None else p, 1, True, generator=g))
