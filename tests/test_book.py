@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from browser_support import ARTIFACTS, UI_TIMEOUT_MS, browser
 from playwright.sync_api import Browser, Page, Route, expect
-from test_browser import ALPHAS, LABELS, TOLERANCE, _wait_shown, nll_table
+from test_browser import ALPHAS, LABELS, TOLERANCE, _wait_shown, drag_handle, nll_table
 
 __all__ = ["browser", "nll_table"]  # nll_table: conftest's plain-Python NLL per slider label
 
@@ -96,14 +96,7 @@ def test_the_books_slider_works_offline(offline_page, nll_table: dict[str, float
         alt = page.locator(".smoothing-picture img").get_attribute("alt") or ""
         assert f"α = {label} at {nll_table[label]:.4f}" in alt, alt
     # The mouse: drag the handle from the right end to 40% along the track.
-    box = handle.bounding_box()
-    bar = slider.locator(".noUi-target").bounding_box()
-    assert box is not None and bar is not None
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + box["width"] / 2, y)
-    page.mouse.down()
-    page.mouse.move(bar["x"] + 0.4 * bar["width"], y, steps=8)
-    page.mouse.up()
+    drag_handle(page, handle, slider.locator(".noUi-target"), 0.4)
     label, nll = _wait_shown(page, nll_table, None, label)
     seen[label] = nll
     assert 0 < ALPHAS[LABELS.index(label)] < ALPHAS[-1]

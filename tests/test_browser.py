@@ -95,6 +95,17 @@ PICTURE_JS = """async () => {
 }"""
 
 
+def drag_handle(page, handle, track, fraction: float) -> None:
+    """Drag a slider's handle with the mouse to `fraction` of the way along its track."""
+    box, bar = handle.bounding_box(), track.bounding_box()
+    assert box is not None and bar is not None
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(bar["x"] + fraction * bar["width"], y, steps=8)
+    page.mouse.up()
+
+
 def _assert_picture(page, pictures: dict[str, bytes], label: str) -> None:
     """The page shows the slider's own picture for the α its readout shows."""
     try:  # exactly one picture attached (a switch replaces one Image view by another)
@@ -154,15 +165,8 @@ def _learner_session(
 
     # One mouse drag, as a learner would: grab the handle (now at 1e+06, the right end) and
     # drop it 40% along the track.
-    track = slider.locator(".noUi-target")
     handle.scroll_into_view_if_needed()
-    box, bar = handle.bounding_box(), track.bounding_box()
-    assert box is not None and bar is not None
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + box["width"] / 2, y)
-    page.mouse.down()
-    page.mouse.move(bar["x"] + 0.4 * bar["width"], y, steps=8)
-    page.mouse.up()
+    drag_handle(page, handle, slider.locator(".noUi-target"), 0.4)
     new_label, new_nll = _wait_shown(page, table, None, label)
     assert abs(new_nll - table[new_label]) <= TOLERANCE
     assert ALPHAS[LABELS.index(new_label)] < ALPHAS[LABELS.index(label)]
