@@ -144,7 +144,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("n_words", OK, "words.__len__()"),
     ("n_words", OK, "count = 0\nfor w in words:\n    count += 1\ncount"),
     ("n_words", "different", "len(set(words))"),
-    ("n_words", "shows no value", "print(len(words))"),
+    ("n_words", OK, "print(len(words))"),
     ("n_words", "shows no value", "len(words);"),
     ("n_words", "counts characters", "sum(len(w) for w in words)"),
     ("n_words", "length of one name", "len(words[0])"),
@@ -1161,5 +1161,43 @@ ANSWERS += [
         "one_hot_float",
         OK,
         "xenc = torch.nn.functional.one_hot(xs, num_classes=27).to(torch.float32)",
+    ),
+]
+ANSWERS += [  # print(...) on the last line shows its value too
+    ("shortest", OK, "print(min([len(w) for w in words]))"),
+    ("item", OK, "print(N[1, 2], N[1, 2].item())"),
+    ("longest", "len(max(words))", "print(len(max(words)))"),
+    ("shortest", "len(min(words))", "len(min(words))"),
+]
+ANSWERS += [  # the loop's pair under other names
+    (
+        "zip_pairs",
+        OK,
+        "for w in words[:1]:\n    print(w)\n    for a, b in zip(w, w[1:]):\n        print(a, b)",
+    ),
+    (
+        "zip_pairs",
+        OK,
+        "for w in words[:1]:\n    print(w)\n    for i in range(len(w) - 1):\n        print(w[i], w[i + 1])",
+    ),
+    (
+        "zip_pairs",
+        "with itself",
+        "for w in words[:1]:\n    print(w)\n    for x, y in zip(w, w):\n        print(x, y)",
+    ),
+    (
+        "tokens",
+        OK,
+        "for w in words[:3]:\n    chs = ['<S>'] + list(w) + ['<E>']\n    for pair in zip(chs, chs[1:]):\n        print(*pair)",
+    ),
+    (
+        "tokens",
+        OK,
+        "for w in words[:3]:\n    chs = ['<S>', *w, '<E>']\n    for x, y in zip(chs, chs[1:]):\n        print(x, y)",
+    ),
+    (
+        "count_samples",
+        "append each name",
+        "g = torch.Generator().manual_seed(2147483647)\nfrom_counts = []\nfor _ in range(5):\n    out = []\n    ix = 0\n    while True:\n        ix = torch.multinomial(P[ix], 1, replacement=True, generator=g).item()\n        out.append(itos[ix])\n        if ix == 0:\n            break\n    print(''.join(out))",
     ),
 ]

@@ -33,7 +33,10 @@ def names(ns: Mapping[str, Any], name: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
         raise Wrong(f"`{name}` should be a list of strings.")
     if not value:
-        raise Missing(f"`{name}` is empty: write the sampling loop in the cell above and run it.")
+        raise Missing(
+            f"`{name}` is empty: the loop in the cell above should append each name to "
+            f"{name} (write it and run it)."
+        )
     return value
 
 
