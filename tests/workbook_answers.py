@@ -1201,3 +1201,30 @@ ANSWERS += [  # the loop's pair under other names
         "g = torch.Generator().manual_seed(2147483647)\nfrom_counts = []\nfor _ in range(5):\n    out = []\n    ix = 0\n    while True:\n        ix = torch.multinomial(P[ix], 1, replacement=True, generator=g).item()\n        out.append(itos[ix])\n        if ix == 0:\n            break\n    print(''.join(out))",
     ),
 ]
+_TRAINED = (
+    RESET_W
+    + "\nfor _ in range(100):\n    logits = F.one_hot(xs, num_classes=27).float() @ W\n"
+    + "    loss = F.cross_entropy(logits, ys) + 0.01 * (W**2).mean()\n"
+    + "    W.grad = None\n    loss.backward()\n    W.data += -50 * W.grad"
+)
+_TABLE = _("""
+    P_net = TABLE
+    g = torch.Generator().manual_seed(2147483647)
+    from_table = []
+    for _ in range(5):
+        out = []
+        ix = 0
+        while True:
+            ix = torch.multinomial(P_net[ix].clamp(min=0), 1, True, generator=g).item()
+            out.append(itos[ix])
+            if ix == 0:
+                break
+        from_table.append("".join(out))
+""")
+ANSWERS += [
+    ("trained_net", OK, _TRAINED),
+    ("trained_net", "wrong sign", _TRAINED.replace("-50 *", "50 *")),
+    ("trained_net", "not reset", _TRAINED.replace("    W.grad = None\n", "")),
+    ("net_table", OK, _TABLE.replace("TABLE", "F.softmax(W, dim=1)")),
+    ("net_table", "keepdim forgotten", _TABLE.replace("TABLE", "W.exp() / W.exp().sum(1)")),
+]
