@@ -144,7 +144,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("n_words", OK, "words.__len__()"),
     ("n_words", OK, "count = 0\nfor w in words:\n    count += 1\ncount"),
     ("n_words", "different", "len(set(words))"),
-    ("n_words", "shows no value", "print(len(words))"),
+    ("n_words", OK, "print(len(words))"),
     ("n_words", "shows no value", "len(words);"),
     ("n_words", "counts characters", "sum(len(w) for w in words)"),
     ("n_words", "length of one name", "len(words[0])"),
@@ -1080,4 +1080,151 @@ ANSWERS += [
         "100 steps",
         TRI_TRAIN.replace("STEPS", "5").replace("RESET", "W.grad = None"),
     ),
+]
+
+# Found by a second learner (branch `learner`): styles and slips the answers above lack.
+_DRAW = "ix = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()"
+_NAMES = _("""
+    g = torch.Generator().manual_seed(2147483647)
+    for i in range(5):
+        name = ""
+        ix = 0
+        while True:
+            p = N[ix] / N[ix].sum()
+            ix = torch.multinomial(p, 1, replacement=True, generator=g).item()
+            name += itos[ix]
+            if ix == 0:
+                break
+        print(name)
+""")
+_TRAIN = _("""
+    progress = widgets.IntProgress(max=100)
+    losses = []
+    for k in range(100):
+        xenc = F.one_hot(xs, num_classes=27).float()
+        logits = xenc @ W
+        counts = logits.exp()
+        probs = counts / counts.sum(1, keepdims=True)
+        loss = -probs[torch.arange(num), ys].log().mean() + 0.01 * (W**2).mean()
+        losses.append(loss.item())
+        W.grad = None
+        loss.backward()
+        UPDATE
+        progress.value = k + 1
+""")
+_COUNT = _("""
+    N = torch.zeros(27, 27).int()
+    for w in words:
+        chs = CHS
+        for a, b in zip(chs, chs[1:]):
+            N[stoi[a], stoi[b]] += 1
+""")
+ANSWERS += [
+    ("one_draw", "seeded with 42", "g = torch.Generator().manual_seed(42)\n" + _DRAW),
+    ("one_draw", "never seeded", "g = torch.Generator()\n" + _DRAW),
+    (
+        "seeded_rand",
+        "seeded with 1",
+        "g = torch.Generator().manual_seed(1)\np = torch.rand(3, generator=g)\np = p / p.sum()\np",
+    ),
+    (
+        "sampling_loop",
+        OK,
+        _NAMES.replace('name = ""', "out = ''")
+        .replace("name +=", "out +=")
+        .replace("print(name)", "print(out)"),
+    ),
+    ("sampling_loop", "no `out`", _NAMES),
+    ("sampling_loop", "seeded with 3", _NAMES.replace("2147483647", "3").replace("name", "out")),
+    ("count_matrix", OK, _COUNT.replace("CHS", "['.'] + list(w) + ['.']")),
+    ("count_matrix", "start '.' is forgotten", _COUNT.replace("CHS", "list(w) + ['.']")),
+    (
+        "training_loop",
+        OK,
+        _TRAIN.replace("UPDATE", "with torch.no_grad():\n        W -= 50 * W.grad"),
+    ),
+    ("training_loop", "learning rate 50", _TRAIN.replace("UPDATE", "W.data += -0.1 * W.grad")),
+    ("P_keepdim", OK, "P = (N.float().T / N.float().sum(1)).T"),
+    ("P_keepdim", OK, "P = N / N.sum(1, keepdim=True)"),
+    ("first_row", OK, "p = N[0].to(torch.float32)\np = p / p.sum()"),
+    ("shortest", OK, "len(min(words, key=len))"),
+    ("longest", OK, "l = [len(w) for w in words]\nmax(l)"),
+    (
+        "stoi_itos",
+        OK,
+        "stoi = dict((c, i + 1) for i, c in enumerate(chars))\nstoi['.'] = 0\nitos = dict((i, c) for c, i in stoi.items())",
+    ),
+    ("softmax", OK, "counts = logits.exp()\nprobs = logits.softmax(1)"),
+    ("loss_by_indexing", OK, "loss = F.cross_entropy(logits, ys)\nloss"),
+    ("gradient_step", OK, "W.data.add_(W.grad, alpha=-0.1)"),
+    (
+        "one_hot_float",
+        OK,
+        "xenc = torch.nn.functional.one_hot(xs, num_classes=27).to(torch.float32)",
+    ),
+]
+ANSWERS += [  # print(...) on the last line shows its value too
+    ("shortest", OK, "print(min([len(w) for w in words]))"),
+    ("item", OK, "print(N[1, 2], N[1, 2].item())"),
+    ("longest", "len(max(words))", "print(len(max(words)))"),
+    ("shortest", "len(min(words))", "len(min(words))"),
+]
+ANSWERS += [  # the loop's pair under other names
+    (
+        "zip_pairs",
+        OK,
+        "for w in words[:1]:\n    print(w)\n    for a, b in zip(w, w[1:]):\n        print(a, b)",
+    ),
+    (
+        "zip_pairs",
+        OK,
+        "for w in words[:1]:\n    print(w)\n    for i in range(len(w) - 1):\n        print(w[i], w[i + 1])",
+    ),
+    (
+        "zip_pairs",
+        "with itself",
+        "for w in words[:1]:\n    print(w)\n    for x, y in zip(w, w):\n        print(x, y)",
+    ),
+    (
+        "tokens",
+        OK,
+        "for w in words[:3]:\n    chs = ['<S>'] + list(w) + ['<E>']\n    for pair in zip(chs, chs[1:]):\n        print(*pair)",
+    ),
+    (
+        "tokens",
+        OK,
+        "for w in words[:3]:\n    chs = ['<S>', *w, '<E>']\n    for x, y in zip(chs, chs[1:]):\n        print(x, y)",
+    ),
+    (
+        "count_samples",
+        "append each name",
+        "g = torch.Generator().manual_seed(2147483647)\nfrom_counts = []\nfor _ in range(5):\n    out = []\n    ix = 0\n    while True:\n        ix = torch.multinomial(P[ix], 1, replacement=True, generator=g).item()\n        out.append(itos[ix])\n        if ix == 0:\n            break\n    print(''.join(out))",
+    ),
+]
+_TRAINED = (
+    RESET_W
+    + "\nfor _ in range(100):\n    logits = F.one_hot(xs, num_classes=27).float() @ W\n"
+    + "    loss = F.cross_entropy(logits, ys) + 0.01 * (W**2).mean()\n"
+    + "    W.grad = None\n    loss.backward()\n    W.data += -50 * W.grad"
+)
+_TABLE = _("""
+    P_net = TABLE
+    g = torch.Generator().manual_seed(2147483647)
+    from_table = []
+    for _ in range(5):
+        out = []
+        ix = 0
+        while True:
+            ix = torch.multinomial(P_net[ix].clamp(min=0), 1, True, generator=g).item()
+            out.append(itos[ix])
+            if ix == 0:
+                break
+        from_table.append("".join(out))
+""")
+ANSWERS += [
+    ("trained_net", OK, _TRAINED),
+    ("trained_net", "wrong sign", _TRAINED.replace("-50 *", "50 *")),
+    ("trained_net", "not reset", _TRAINED.replace("    W.grad = None\n", "")),
+    ("net_table", OK, _TABLE.replace("TABLE", "F.softmax(W, dim=1)")),
+    ("net_table", "keepdim forgotten", _TABLE.replace("TABLE", "W.exp() / W.exp().sum(1)")),
 ]

@@ -31,6 +31,7 @@ NOTEBOOKS = (
     "trigram",
 )
 SHOWN = "_"  # the value shown under the learner's cell
+CELL = "__cell__"  # the source of the learner's last cell (not a name a learner writes)
 MAX_LINE = 300
 
 

@@ -7,6 +7,7 @@ so a `for _ in ...` loop that shadows `_` changes nothing.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 import re
@@ -14,7 +15,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from helpers.checks.core import SHOWN, STEPS, Missing, Step, Wrong, diagnose, near, short, values_of
+from helpers.checks.core import (
+    CELL,
+    SHOWN,
+    STEPS,
+    Missing,
+    Step,
+    Wrong,
+    diagnose,
+    near,
+    short,
+    values_of,
+)
 
 SOLUTIONS = Path(__file__).resolve().parents[2] / "workbook" / "solutions.json"
 _OWN = re.compile(r"^\s*((check|hint|solution|progress)\(.*\)\s*;?\s*|#.*|)$")
@@ -44,9 +56,40 @@ def _ns(ns: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 def _with_shown(step: Step, ns: Mapping[str, Any]) -> Mapping[str, Any]:
     """ns, with `_` the value of the learner's last cell (when the hook has seen one)."""
+    if "source" in _last:  # the learner's own cell, for looks that read a loop's names
+        ns = {**ns, CELL: _last["source"]}
     if SHOWN not in step.reads or "value" not in _last:
         return ns
-    return {**ns, SHOWN: _last["value"]}
+    value = _last["value"]
+    if value is None and _last.get("error") is None:
+        value = _printed(_last.get("source", ""), ns)
+    return {**ns, SHOWN: value}
+
+
+def _printed(source: str, ns: Mapping[str, Any]) -> Any:
+    """What a last line `print(a)` or `print(a, b)` shows: a, or (a, b); None otherwise."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return None
+    last = body[-1] if body else None
+    if not (
+        isinstance(last, ast.Expr)
+        and isinstance(last.value, ast.Call)
+        and isinstance(last.value.func, ast.Name)
+        and last.value.func.id == "print"
+        and last.value.args
+        and not last.value.keywords
+        and not any(isinstance(a, ast.Starred) for a in last.value.args)
+    ):
+        return None
+    try:
+        args = [
+            eval(compile(ast.Expression(a), "<cell>", "eval"), dict(ns)) for a in last.value.args
+        ]
+    except Exception:
+        return None
+    return args[0] if len(args) == 1 else tuple(args)
 
 
 def _raised(step: Step) -> str | None:

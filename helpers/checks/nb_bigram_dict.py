@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from helpers.checks import ref
-from helpers.checks.core import SHOWN, Mistake, Rule, Step, Wrong, declare, get
+from helpers.checks.core import CELL, SHOWN, Mistake, Rule, Step, Wrong, declare, get
 
 
 def _b(start: str = "<S>", end: str = "<E>") -> dict[tuple[str, str], int]:
@@ -26,6 +27,33 @@ def _top(n: int = 10, reverse: bool = True) -> list[tuple[tuple[str, str], int]]
     return sorted(_b().items(), key=lambda kv: kv[1], reverse=reverse)[:n]
 
 
+def _pair(ns: Mapping[str, Any]) -> tuple[Any, Any]:
+    """The loop's last pair, whatever the learner named it: `for a, b in zip(...)`, `for pair
+    in zip(...)`, `for i in range(len(w) - 1)` (then w[i], w[i + 1]); else ch1, ch2."""
+    try:
+        loops = [n for n in ast.walk(ast.parse(ns.get(CELL, ""))) if isinstance(n, ast.For)]
+    except SyntaxError:
+        loops = []
+    for loop in reversed(loops):
+        t = loop.target
+        if (
+            isinstance(t, ast.Tuple)
+            and len(t.elts) == 2
+            and all(isinstance(e, ast.Name) and e.id in ns for e in t.elts)
+            and [e.id for e in t.elts] != ["ch1", "ch2"]  # type: ignore[attr-defined]
+        ):
+            return ns[t.elts[0].id], ns[t.elts[1].id]  # type: ignore[attr-defined]
+        if isinstance(t, ast.Name) and t.id in ns and t.id not in ("w", "word"):
+            v = ns[t.id]
+            if isinstance(v, tuple) and len(v) == 2:
+                return v
+            seq = ns.get("chs") if "chs" in ns.get(CELL, "") else ns.get("w")
+            if isinstance(v, int) and isinstance(seq, list | str) and 0 <= v < len(seq) - 1:
+                if "ch1" not in ns.get(CELL, ""):
+                    return seq[v], seq[v + 1]
+    return get(ns, "ch1"), get(ns, "ch2")
+
+
 def _relative(canon: str) -> Any:
     """Read the loop on the learner's own word w as if it were `canon`: any word is right."""
 
@@ -38,7 +66,8 @@ def _relative(canon: str) -> Any:
         def tok(ch: Any) -> Any:
             return ends.get(ch, ch if ch in ("<S>", "<E>", ".") else "?")
 
-        out = {"ch1": tok(get(ns, "ch1")), "ch2": tok(get(ns, "ch2"))}
+        ch1, ch2 = _pair(ns)
+        out = {"ch1": tok(ch1), "ch2": tok(ch2)}
         if "chs" in ns or canon == "ava":
             chs = get(ns, "chs")
             if isinstance(chs, list):

@@ -29,6 +29,12 @@ def _ix28() -> dict[str, int]:
     return {s: i for i, s in enumerate(letters)} | {"<S>": 26, "<E>": 27}
 
 
+def _no_start() -> dict[str, torch.Tensor]:
+    N = ref.N().clone()
+    N[0] = 0  # the pairs ('.', first letter) are row 0
+    return {"N": N}
+
+
 def _N28(end: str = "<E>") -> torch.Tensor:
     return ref.table(ref.bigrams("<S>", end), _ix28(), 28)
 
@@ -209,6 +215,12 @@ declare(
             Mistake(
                 "N.sum() is 32,033 short (one per word): the end '.' is forgotten.",
                 lambda: {"N": ref.table(ref.bigrams(".", ""), ref.stoi())},
+            ),
+            Mistake(
+                "row 0 is all zeros, N.sum() 32,033 short: the start '.' is forgotten, "
+                "chs = ['.'] + list(w) + ['.'].",
+                _no_start,
+                when=lambda v: v["N"].shape == (27, 27) and int(v["N"][0].sum()) == 0,
             ),
             Mistake(
                 "N[0, 0] counts '..', which never occurs: a letter shares index 0 with the "

@@ -51,6 +51,11 @@ def _length(name: str, fn: Any, other: Any, word: str, anchor: str) -> Step:
                 when=lambda v: isinstance(v[SHOWN], str),
             ),
             Mistake(
+                f"that is the length of the alphabetically {word} name, len({fn.__name__}("
+                f"words)): take {fn.__name__} of the lengths, len(w) for w in words.",
+                lambda: {SHOWN: len(fn(ref.words()))},
+            ),
+            Mistake(
                 f"that is the length of the other end: {fn.__name__}, not {other.__name__}.",
                 lambda: {SHOWN: other(_lengths())},
             ),

@@ -109,18 +109,15 @@ declare(
                 "W is still the random start: the update W.data += -50 * W.grad is missing.",
                 lambda: {"W": ref.seeded_W()},
             ),
+            Mistake(  # uphill, exp overflows in float32: the loss ends inf or nan
+                "the update has the wrong sign: the loss goes up; W.data += -50 * W.grad.",
+                lambda: _end("wrong_sign"),
+                when=lambda v: not abs(v["loss"]) < 1e30 or v["loss"] > ref.training(1)[0][0],
+            ),
             Mistake(
                 "gradients not reset between steps: W.grad = None before backward().",
                 lambda: _end("no_reset"),
-                when=lambda v: (
-                    not all(map(lambda x: abs(x) < 1e30, [v["loss"]]))
-                    or same(v["loss"], _end("no_reset")["loss"], 1e-3)
-                ),
-            ),
-            Mistake(
-                "the update has the wrong sign: the loss goes up; W.data += -50 * W.grad.",
-                lambda: _end("wrong_sign"),
-                when=lambda v: v["loss"] > ref.training(1)[0][0],
+                when=lambda v: same(v["loss"], _end("no_reset")["loss"], 1e-3),
             ),
             Mistake(
                 "no penalty: the lesson's loss adds 0.01 * (W**2).mean().", lambda: _end(l2=0.0)
@@ -212,6 +209,11 @@ declare(
             Mistake(
                 "the columns of P_net sum to 1, not its rows: counts.sum(1, keepdim=True).",
                 lambda: {"P_net": torch.softmax(W_trained(), dim=0)},
+            ),
+            Mistake(
+                "keepdim forgotten: W.exp().sum(1) has shape (27,) and divides the columns; "
+                "counts.sum(1, keepdim=True) divides each row by its own sum.",
+                lambda: {"P_net": W_trained().exp() / W_trained().exp().sum(1)},
             ),
             Mistake(
                 "P_net is W.exp() without dividing: divide each row by its own sum.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -256,6 +257,16 @@ declare(
             Mistake(
                 "the losses lack the lesson's penalty: loss = ... + 0.01 * (W**2).mean().",
                 lambda: {"first": _run(l2=0.0)["first"]},
+            ),
+            Mistake(
+                "the first loss is right, then the losses fall another way: the step is the "
+                "lesson's W.data += -50 * W.grad (learning rate 50), one per step.",
+                lambda: {"first": [_run()["first"][0], 3.75, 3.74, 3.73, 3.72]},
+                when=lambda v: (
+                    len(v["first"]) > 1
+                    and math.isclose(v["first"][0], _run()["first"][0], abs_tol=1e-3)
+                    and not math.isclose(v["first"][1], _run()["first"][1], abs_tol=1e-3)
+                ),
             ),
             Mistake(
                 "the lesson takes 100 steps, for k in range(100), one loss appended per step.",

@@ -18,6 +18,13 @@ def generator(ns: Mapping[str, Any]) -> torch.Generator:
     g = get(ns, "g")
     if not isinstance(g, torch.Generator):
         raise Wrong("`g` should be a torch.Generator: torch.Generator().manual_seed(2147483647).")
+    if g.initial_seed() != ref.SEED:
+        seeded = (
+            "was never seeded"
+            if g.initial_seed() == torch.Generator().initial_seed()
+            else f"is seeded with {g.initial_seed()}"
+        )
+        raise Wrong(f"g {seeded}: seed it with the lesson's 2147483647, .manual_seed(2147483647).")
     return g
 
 
@@ -26,13 +33,23 @@ def names(ns: Mapping[str, Any], name: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
         raise Wrong(f"`{name}` should be a list of strings.")
     if not value:
-        raise Missing(f"`{name}` is empty: write the sampling loop in the cell above and run it.")
+        raise Missing(
+            f"`{name}` is empty: the loop in the cell above should append each name to "
+            f"{name} (write it and run it)."
+        )
     return value
 
 
 def look_out(ns: Mapping[str, Any]) -> dict[str, Any]:
     """The last name of a loop that prints its names: "".join(out), and g's state."""
-    return {"name": "".join(names(ns, "out")), "state": generator(ns).get_state()}
+    if "out" not in ns and "g" in ns:  # the loop ran, and kept its names some other way
+        raise Wrong(
+            "no `out`: the check reads the last name from `out`, the list each draw appends "
+            "itos[ix] to (out = [] at the start of each name, as the blank says)."
+        )
+    out = ns.get("out")
+    name = out if isinstance(out, str) and out else "".join(names(ns, "out"))
+    return {"name": name, "state": generator(ns).get_state()}
 
 
 def look_list(name: str) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
