@@ -151,3 +151,24 @@ def test_first_hints_nudge_without_code() -> None:
         assert step.hints[0] != step.hints[1], step.name
     for name in ("one_hot_float", "softmax", "gradient_step", "stoi_itos", "count_matrix"):
         assert " = " not in STEPS[name].hints[0], name
+
+
+def test_a_printed_value_is_read_again_only_when_reading_it_changes_nothing() -> None:
+    """`print(len(words))` shows len(words); a printed draw from g is never drawn a second time."""
+    import torch
+
+    from helpers.checks.learner import _printed
+
+    g = torch.Generator().manual_seed(2147483647)
+    ns = {
+        "words": ["emma", "ava"],
+        "N": torch.ones(3, 3, dtype=torch.int32),
+        "g": g,
+        "torch": torch,
+    }
+    assert _printed("print(len(words))", ns) == 2
+    assert _printed("print(min(len(w) for w in words))", ns) == 3
+    assert _printed("print(N[1, 2].item(), N.sum().item())", ns) == (1, 9)
+    state = g.get_state()
+    assert _printed("print(torch.rand(1, generator=g))", ns) is None
+    assert torch.equal(g.get_state(), state), "the check drew from the learner's generator"

@@ -66,6 +66,45 @@ def _with_shown(step: Step, ns: Mapping[str, Any]) -> Mapping[str, Any]:
     return {**ns, SHOWN: value}
 
 
+# Calls a printed argument may make and still be evaluated again for the check: ones that only
+# read (never a draw from a generator, never an in-place change).
+_READ_ONLY = {
+    "len",
+    "min",
+    "max",
+    "sum",
+    "sorted",
+    "set",
+    "list",
+    "tuple",
+    "int",
+    "float",
+    "str",
+    "abs",
+    "round",
+    "item",
+    "tolist",
+    "mean",
+    "long",
+    "size",
+    "dim",
+    "numel",
+}
+
+
+def _pure(node: ast.AST) -> bool:
+    """True when every call inside `node` is a read-only one (see _READ_ONLY)."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            func = sub.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name not in _READ_ONLY:
+                return False
+        if isinstance(sub, ast.NamedExpr | ast.Lambda | ast.Yield | ast.Await):
+            return False
+    return True
+
+
 def _printed(source: str, ns: Mapping[str, Any]) -> Any:
     """What a last line `print(a)` or `print(a, b)` shows: a, or (a, b); None otherwise."""
     try:
@@ -83,6 +122,8 @@ def _printed(source: str, ns: Mapping[str, Any]) -> Any:
         and not any(isinstance(a, ast.Starred) for a in last.value.args)
     ):
         return None
+    if not all(_pure(a) for a in last.value.args):
+        return None  # evaluating it again could draw from g or change a value
     try:
         args = [
             eval(compile(ast.Expression(a), "<cell>", "eval"), dict(ns)) for a in last.value.args
