@@ -43,6 +43,9 @@ def test_book_has_a_page_per_notebook_and_loads_nothing_remote() -> None:
         for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", text):
             assert not remote.search(tag), f"{entry['page']}: {tag[:120]}"
         assert "No description has been provided" not in text, entry["page"]
+        # The template's styles are one shared file, not 260 kB copied into every page.
+        assert f'href="{book.STATIC}{book.SHARED_CSS}"' in text, entry["page"]
+        assert '<style type="text/css">' not in text, entry["page"]
         assert not re.search(r"<img\b[^>]*\balt=\"\s*\"", text), f"{entry['page']}: empty alt"
 
 

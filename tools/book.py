@@ -228,6 +228,20 @@ def rewrite_links(nb: Any, names: set[str], workbook_url: str) -> None:
             cell.source = re.sub(r"(\]\s?)\(([^)\s]+)\)", target, cell.source)
 
 
+SHARED_CSS = "book.css"
+TEMPLATE_STYLE = re.compile(r'<style type="text/css">\n?(.*?)</style>\n?', re.S)
+
+
+def shared_css(body: str) -> tuple[str, str]:
+    """Move the page's template styles (every unscoped <style>) into one linked stylesheet."""
+    css = "\n".join(m.group(1) for m in TEMPLATE_STYLE.finditer(body))
+    link = f'<link rel="stylesheet" href="{STATIC}{SHARED_CSS}">\n'
+    parts = TEMPLATE_STYLE.split(body)
+    # split() alternates text and captured css: keep the text, one link where the first style was
+    text = parts[0::2]
+    return css, text[0] + link + "".join(text[1:])
+
+
 def page_name(path: Path) -> str:
     return "index.html" if path.name.startswith("00_") else path.stem + ".html"
 
@@ -287,6 +301,7 @@ def build(out: Path, repo: str | None) -> dict[str, Any]:
         print(f"book: executed {path.name} in {time.monotonic() - seconds:.1f} s", flush=True)
     titles = {p: title_of(nb, p.stem) for p, nb in executed.items()}
     pages = []
+    shared: str | None = None  # the template's styles, the same on every page: one file
     for i, path in enumerate(paths):
         nb = executed[path]
         seconds = time.monotonic()
@@ -306,6 +321,12 @@ def build(out: Path, repo: str | None) -> dict[str, Any]:
         body, _ = exporter.from_notebook_node(
             nb, resources={"metadata": {"name": titles[path]}, "book": book}
         )
+        css, body = shared_css(body)
+        if shared is None:
+            shared = css
+            (tmp / STATIC / SHARED_CSS).write_text(css, encoding="utf-8")
+        elif css != shared:
+            sys.exit(f"tools/book.py: {page_name(path)} has other template styles than the rest")
         (tmp / page_name(path)).write_text(body, encoding="utf-8")
         pages.append(
             {
