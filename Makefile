@@ -11,10 +11,11 @@ LOCK := requirements-lock.txt
 CPU_ONLY := CUDA_VISIBLE_DEVICES=
 # The browser tests' Chromium: found or installed by tools/chromium.py, passed on by path.
 WITH_BROWSER = chrome=$$($(BIN)/python tools/chromium.py) && MAKEMORE_CHROMIUM=$$chrome
-NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 \
-	--nbval-sanitize-with tests/nbval-sanitize.cfg
+# pytest's settings (test paths, nbval's flags and sanitizer, the markers) are pyproject.toml's:
+# plain `pytest` runs what `make test` runs. The targets below only select.
+PYTEST := $(BIN)/python -m pytest
 
-.PHONY: help setup data lab test test-fast lint unit notebooks browser bench nav lock workbook grade book clean
+.PHONY: help setup data lab test test-fast lint unit notebooks browser stress bench nav lock workbook grade book clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,20 +39,26 @@ lint: setup  ## ruff over everything (notebooks and workbook/ too), mypy over th
 	$(BIN)/ruff format --check helpers tests tools benchmarks
 	$(BIN)/python -m mypy
 
-test: setup data lint  ## everything: lint, unit tests, every notebook under nbval, the browser tests
-	@$(WITH_BROWSER) $(CPU_ONLY) $(BIN)/python -m pytest tests notebooks $(NBVAL)
+# What the tests need built first (the book developer: `make test` builds book/ here).
+TEST_INPUTS := setup data
 
-test-fast: setup data lint  ## as `make test` without the browser test
-	$(CPU_ONLY) $(BIN)/python -m pytest tests notebooks $(NBVAL) -m 'not browser'
+test: $(TEST_INPUTS) lint  ## everything: lint, unit tests, the browser tests, every notebook under nbval
+	@$(WITH_BROWSER) $(PYTEST)
 
-unit: setup data  ## unit tests only
-	$(CPU_ONLY) $(BIN)/python -m pytest tests -m 'not browser'
+test-fast: $(TEST_INPUTS) lint  ## as `make test` without the browser tests
+	$(PYTEST) -m 'not browser'
+
+unit: setup data  ## unit tests only (no notebooks, no browser)
+	$(PYTEST) tests -m 'not browser'
 
 notebooks: setup data  ## nbval on the notebooks only
-	$(CPU_ONLY) $(BIN)/python -m pytest notebooks $(NBVAL)
+	$(PYTEST) notebooks
 
-browser: setup data  ## the JupyterLab + Chromium tests only
-	@$(WITH_BROWSER) $(CPU_ONLY) $(BIN)/python -m pytest tests -m browser
+browser: $(TEST_INPUTS)  ## the JupyterLab + Chromium tests only
+	@$(WITH_BROWSER) $(PYTEST) tests -m browser
+
+stress: $(TEST_INPUTS) lint  ## `make test`'s pytest while every core is kept busy (STRESS_ARGS=... to select)
+	@$(WITH_BROWSER) $(BIN)/python tools/stress.py -- $(STRESS_ARGS)
 
 bench: setup data  ## benchmarks, as ratios to the lesson's way; explorers timed in the page; -> docs/figures.md
 	$(BIN)/python benchmarks/run.py --write

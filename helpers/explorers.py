@@ -35,9 +35,13 @@ class StaticBox(widgets.VBox):
         picture: Callable[[], bytes] | None = None,
         alt: Callable[[], str] | None = None,
         needs_kernel: bool = False,
+        parts: dict[str, widgets.Widget] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(children, **kwargs)
+        # The widgets a caller drives or reads by name (`box.parts["next"].click()`, `.value`):
+        # tests and tools/book.py use these instead of positions in `children`.
+        self.parts: dict[str, widgets.Widget] = dict(parts or {})
         if needs_kernel:  # its controls call Python: a static page shows its picture instead
             self.add_class("needs-kernel")
         self._summary = summary
@@ -98,16 +102,29 @@ def row_bars_svg(
     return "".join(parts)
 
 
+def sampling_view_html(name: str, choice: str, bars: str) -> str:
+    """The sampling explorer's view: the name so far, the last choice and the row's bars, as one
+    HTML value, so the page shows all three of the same draw at once (never a half update)."""
+    return (
+        f'<div class="name-so-far">{html.escape(name)}</div>'
+        f'<div class="choice">{html.escape(choice)}</div>'
+        f'<div class="row-bars">{bars}</div>'
+    )
+
+
 def sampling_explorer(P: torch.Tensor, itos: dict[int, str], seed: int = SEED) -> StaticBox:
     """Draw names one character at a time with the lesson's loop, seeing each row of `P`.
 
     Defined for 04_sampling (Going deeper). children: [0] the buttons "next character" and
-    "new name" with the seed box, [1] the name so far (`Label`), [2] the probability of the last
-    choice (`Label`), [3] the row drawn from as bars (`HTML`). Every press of "next character"
-    is one `torch.multinomial(P[ix], num_samples=1, replacement=True, generator=g)`; after the
-    end marker the next press starts the next name from the same generator, so from the lesson's
+    "new name" with the seed box, [1] the view (one `HTML`: the name so far `.name-so-far`, the
+    probability of the last choice `.choice`, the row drawn from as bars `.row-bars`), updated
+    in one message per press. The same widgets by name in `box.parts`: "next", "new", "seed",
+    "view". Every press of "next character" is one
+    `torch.multinomial(P[ix], num_samples=1, replacement=True, generator=g)`; after the end
+    marker the next press starts the next name from the same generator, so from the lesson's
     seed the names come out as the lesson's loop (and `bigram.sample_name`) draws them. "new
-    name" abandons the name being drawn; a new seed starts over.
+    name" abandons the name being drawn; a new seed starts over; a seed torch cannot take is
+    reported in the choice line and changes nothing.
     """
     V = P.shape[1]
     if P.shape[0] != V:
@@ -116,30 +133,26 @@ def sampling_explorer(P: torch.Tensor, itos: dict[int, str], seed: int = SEED) -
     next_button = widgets.Button(description="next character").add_class("next-char")
     new_button = widgets.Button(description="new name").add_class("new-name")
     seed_box = widgets.IntText(value=seed, description="seed").add_class("seed-box")
-    name_label = widgets.Label().add_class("name-so-far")
-    choice_label = widgets.Label().add_class("choice")
-    bars = widgets.HTML().add_class("row-bars")
+    view = widgets.HTML().add_class("sampling-view")
 
     g = torch.Generator().manual_seed(seed)
     out: list[str] = []
-    state = {"ix": 0, "done": False}
+    state: dict[str, Any] = {"ix": 0, "done": False, "shown": (None, 0)}
 
-    def show(chosen: int | None, context: int) -> None:
-        """Redraw the texts and the bars of row `context`."""
+    def show(chosen: int | None, context: int, notice: str | None = None) -> None:
+        """Redraw the name, the choice line (or `notice`) and the bars of row `context`."""
+        state["shown"] = (chosen, context)
         word = "".join(out)
-        if state["done"]:
-            name_label.value = f"finished name: {word!r}"
-        else:
-            name_label.value = f"name so far: {word!r}"
-        if chosen is None:
-            choice_label.value = f"press 'next character' to draw from row {itos[context]!r}"
+        name = f"finished name: {word!r}" if state["done"] else f"name so far: {word!r}"
+        if notice is not None:
+            choice = notice
+        elif chosen is None:
+            choice = f"press 'next character' to draw from row {itos[context]!r}"
         else:
             p = P[context, chosen].item()
-            choice_label.value = (
-                f"drew {itos[chosen]!r} after {itos[context]!r} with probability {p:.4f}"
-            )
-        row = P[context].tolist()
-        bars.value = row_bars_svg(row, itos, chosen, itos[context])
+            choice = f"drew {itos[chosen]!r} after {itos[context]!r} with probability {p:.4f}"
+        bars = row_bars_svg(P[context].tolist(), itos, chosen, itos[context])
+        view.value = sampling_view_html(name, choice, bars)
 
     def start_name() -> None:
         out.clear()
@@ -165,8 +178,9 @@ def sampling_explorer(P: torch.Tensor, itos: dict[int, str], seed: int = SEED) -
     def reseed(change: dict) -> None:
         try:
             g.manual_seed(int(change["new"]))
-        except (RuntimeError, ValueError):  # outside torch's seed range: keep the generator
-            choice_label.value = f"seed {change['new']} is out of range; the seed is unchanged"
+        except (RuntimeError, ValueError, OverflowError):  # outside torch's seed range
+            notice = f"seed {change['new']} is out of range; the seed is unchanged"
+            show(*state["shown"], notice=notice)
             return
         new_name()
 
@@ -175,17 +189,13 @@ def sampling_explorer(P: torch.Tensor, itos: dict[int, str], seed: int = SEED) -
     seed_box.observe(reseed, names="value")
     new_name()
     return StaticBox(
-        [
-            widgets.HBox([next_button, new_button, seed_box]),
-            name_label,
-            choice_label,
-            bars,
-        ],
+        [widgets.HBox([next_button, new_button, seed_box]), view],
         summary=(
             f"sampling explorer: draws names from P one character at a time "
             f"(seed {seed}, end marker {sentinel!r}); run the notebook to use it"
         ),
         needs_kernel=True,
+        parts={"next": next_button, "new": new_button, "seed": seed_box, "view": view},
     )
 
 
@@ -263,19 +273,34 @@ def loss_curve_svg(losses: list[float], bound: float, ceiling: float) -> str:
     )
 
 
+def training_view_html(steps: int, loss: str, diff: str, curve: str, net: str) -> str:
+    """The training explorer's view after `steps` steps: the loss line, the largest difference,
+    the loss curve and softmax(W), as one HTML value, so the page shows all four of the same
+    step at once; each part carries `data-steps`, so a reader can tell which step it shows."""
+    return (
+        f'<div class="train-loss" data-steps="{steps}">{html.escape(loss)}</div>'
+        f'<div class="train-diff" data-steps="{steps}">{html.escape(diff)}</div>'
+        '<div class="train-pictures" style="display: flex; align-items: flex-end; gap: 8px">'
+        f'<div class="train-curve" data-steps="{steps}">{curve}</div>'
+        f'<div class="net-table" data-steps="{steps}">{net}</div></div>'
+    )
+
+
 def training_explorer(
     N: torch.Tensor, itos: dict[int, str], lr: float = 50.0, l2: float = 0.0
 ) -> StaticBox:
     """Train the one-layer net from W = 0 by buttons and watch softmax(W) become P.
 
     Defined for 08_matches_counts (Going deeper). children: [0] the buttons "1 step",
-    "10 steps", "100 steps" with the learning rates (toggle buttons), [1] the loss (`Label`),
-    [2] the largest |softmax(W) - P| (`Label`), [3] the pictures (`HBox` of `HTML`: the loss curve,
-    softmax(W), P). Each step is plain gradient descent with `ngram.count_loss_and_grad`:
-    the one-hot net's full-batch gradient, computed from the counts in O(V^2). It keeps up
-    with the screen when torch runs on one thread (`torch.set_num_threads(1)` in the notebook;
-    on two threads a busy machine made 10 steps take p90 164 ms instead of 2 ms); it never
-    changes torch's thread count itself.
+    "10 steps", "100 steps" with the learning rates (toggle buttons), [1] an `HBox` of the view
+    (one `HTML`: the loss `.train-loss`, the largest |softmax(W) - P| `.train-diff`, the loss
+    curve `.train-curve` and softmax(W) `.net-table`, updated in one message per press) and P
+    (`HTML`, `.count-table`, never changes). The same widgets by name in `box.parts`: "1 step",
+    "10 steps", "100 steps", "rate", "view", "counts". Each step is plain gradient descent with
+    `ngram.count_loss_and_grad`: the one-hot net's full-batch gradient, computed from the counts
+    in O(V^2). It keeps up with the screen when torch runs on one thread
+    (`torch.set_num_threads(1)` in the notebook; on two threads a busy machine made 10 steps take
+    p90 164 ms instead of 2 ms); it never changes torch's thread count itself.
     """
     V = N.shape[1]
     if lr not in LEARNING_RATES:
@@ -301,23 +326,25 @@ def training_explorer(
         style={"description_width": "initial", "button_width": "42px"},
     )
     rate.add_class("learning-rate")
-    loss_label = widgets.Label().add_class("train-loss")
-    diff_label = widgets.Label().add_class("train-diff")
-    curve = widgets.HTML().add_class("train-curve")
-    net_map = widgets.HTML().add_class("net-table")
+    view = widgets.HTML().add_class("training-view")
     count_map = widgets.HTML(heatmap_svg(P, itos, "P (counts, α = 0)", "count-table"))
+    count_map.add_class("count-map")
 
     def show() -> None:
         steps = len(losses) - 1
-        loss_label.value = (
+        loss_text = (
             f"after {steps} step{'' if steps == 1 else 's'}: loss {losses[-1]:.4f} nats "
             f"(count model {bound:.4f}, gap {losses[-1] - bound:.4f})"
         )
         Q = ngram.net_probabilities(W)
         diff = (Q.to(torch.float64) - P).abs().max().item()
-        diff_label.value = f"largest |softmax(W) - P| = {diff:.4f}"
-        curve.value = loss_curve_svg(losses, bound, math.log(V))
-        net_map.value = heatmap_svg(Q, itos, "softmax(W) (the net)", "net-heatmap")
+        view.value = training_view_html(
+            steps,
+            loss_text,
+            f"largest |softmax(W) - P| = {diff:.4f}",
+            loss_curve_svg(losses, bound, math.log(V)),
+            heatmap_svg(Q, itos, "softmax(W) (the net)", "net-heatmap"),
+        )
 
     def train(steps: int) -> None:
         nonlocal grad
@@ -333,13 +360,18 @@ def training_explorer(
     return StaticBox(
         [
             widgets.HBox([button for _, button in buttons] + [rate]),
-            loss_label,
-            diff_label,
-            widgets.HBox([curve, net_map, count_map]),
+            # bottoms aligned: the two tables side by side, the view's text lines above its own
+            widgets.HBox([view, count_map], layout=widgets.Layout(align_items="flex-end")),
         ],
         summary=(
             f"training explorer: gradient descent on the bigram net from W = 0 "
             f"(count model's loss {bound:.4f}); run the notebook to use it"
         ),
         needs_kernel=True,
+        parts={
+            **{button.description: button for _, button in buttons},
+            "rate": rate,
+            "view": view,
+            "counts": count_map,
+        },
     )

@@ -1,7 +1,9 @@
-"""The browser tests' pytest fixtures: one JupyterLab and one Chromium per test module.
+"""The browser tests' pytest fixtures: one JupyterLab and one Chromium for the whole session.
 
-`lab` (a server on a temporary copy of notebooks/), `browser` (Chromium driven by Playwright),
-`page` (a fresh context and page): import them into a test module by name. The pieces without
+`lab` (a server on a temporary copy of notebooks/, reset after each module), `browser`
+(Chromium driven by Playwright), `page` (a fresh context and page): import them into a test
+module by name. The server and the browser themselves are tests/conftest.py's session fixtures
+`lab_server` and `chromium_browser`, started once when a first test needs them. The pieces without
 pytest (the server, the browser, the learner's steps) are tools/lab.py's, re-exported here for
 the tests; which browser is tools/chromium.py's. Without one the browser tests fail (never
 skip), saying how to get one.
@@ -12,9 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tools.chromium import NoBrowser
 from tools.lab import (
     ARTIFACTS,
     KERNEL_IDLE,
@@ -22,14 +23,12 @@ from tools.lab import (
     STEP_TIMEOUT_MS,
     UI_TIMEOUT_MS,
     Lab,
-    LabFailed,
     assert_no_error_outputs,
     code_notebook,
-    launch,
     menu,
     open_and_run_all,
+    reset_lab,
     save_failure_artifacts,
-    start_lab,
 )
 
 # Re-exported for the test modules, beside the fixtures defined here.
@@ -41,27 +40,20 @@ __all__ = [
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """JupyterLab on a temporary copy of notebooks/ (see `start_lab`), one per test module."""
+def lab(lab_server: Lab) -> Iterator[Lab]:
+    """The session's JupyterLab (conftest's `lab_server`: a temporary copy of notebooks/, see
+    `start_lab`), handed to one test module and reset after it (`reset_lab`: no kernel, no
+    workspace left for the next module)."""
     try:
-        with start_lab(tmp_path_factory.mktemp("jupyterlab")) as server:
-            yield server
-    except LabFailed as err:
-        pytest.fail(str(err), pytrace=False)
+        yield lab_server
+    finally:
+        reset_lab(lab_server)
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium driven by Playwright (see `chromium_path`); fails if there is none."""
-    with sync_playwright() as playwright:
-        try:
-            chromium = launch(playwright)
-        except NoBrowser as err:
-            pytest.fail(str(err), pytrace=False)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(chromium_browser: Browser) -> Browser:
+    """The session's headless Chromium (conftest's `chromium_browser`, see `launch`)."""
+    return chromium_browser
 
 
 @pytest.fixture

@@ -1,11 +1,13 @@
-"""Shared fixtures: the verified names.txt, small dataset files, a quiet torch."""
+"""Shared fixtures: the verified names.txt, small dataset files, a quiet torch, and the
+browser tests' one JupyterLab server and one Chromium for the session."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -136,3 +138,46 @@ def names_model(names_path: Path):
     words = load_words(names_path)
     stoi, itos = bigram.build_vocab(words)
     return words, stoi, itos, bigram.count_matrix(words, stoi)
+
+
+# --- the browser tests' server and browser: one each for the whole session ------------------
+# Imported lazily: a run without browser tests never loads Playwright. Test modules use them
+# through tests/browser_support.py's `lab`, `browser` and `page`.
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """JupyterLab on a temporary copy of notebooks/ (tools/lab.py's `start_lab`)."""
+    from tools.lab import LabFailed, start_lab
+
+    try:
+        with start_lab(tmp_path_factory.mktemp("jupyterlab")) as server:
+            yield server
+    except LabFailed as err:
+        pytest.fail(str(err), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    """Headless Chromium driven by Playwright (tools/lab.py's `launch`); fails if there is none."""
+    from playwright.sync_api import sync_playwright
+
+    from tools.chromium import NoBrowser
+    from tools.lab import launch
+
+    with sync_playwright() as playwright:
+        try:
+            chromium = launch(playwright)
+        except NoBrowser as err:
+            pytest.fail(str(err), pytrace=False)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last, in their order: the session's Playwright keeps an event loop in this
+    thread from its first browser test on (asyncio.run would refuse to start after it), and its
+    server and browser then serve every browser test in one stretch."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

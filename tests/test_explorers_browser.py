@@ -1,22 +1,25 @@
-"""End to end: a learner uses the sampling and the training explorer in JupyterLab (issue 14).
+"""End to end: each explorer renders in JupyterLab and responds to a learner (issue 14, 25).
 
-One JupyterLab server for this module, on a small notebook generated into its root that builds
-`N`, `P` and `itos` as notebooks 04 and 08 do and shows both explorers (the same calls the
-explorer cells of 04 and 08 make). Every number the page shows is checked against one computed
-here from names.txt with plain Python (counts, softmax, gradient descent); only the names drawn
-come from torch, through the lesson's own loop written out below (`torch.multinomial` is what
-defines them). No fixed sleeps: every wait is for the page to show an expected state.
+One notebook generated into the session's JupyterLab builds `N`, `P` and `itos` as notebooks 04
+and 08 do and shows both explorers (the same calls the explorer cells of 04 and 08 make); it is
+run once for this module. One test per explorer then presses its buttons in Chromium and checks
+what the page shows against tests/test_explorers.py's plain-Python `Reference`. The explorers'
+logic, click by click and number by number (every draw, seed and bad seed, every training step
+and learning rate), is tested in process there; here the point is the page: the widgets render,
+a click reaches the kernel, and the answer reaches the screen, every part of it.
+
+Every element read is first waited for in the state it must show (`expect(...)` on its text or
+a `wait_for_function` on its data attributes), with generous time-outs; nothing depends on how
+long anything took.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections import Counter
+from collections.abc import Iterator
 
 import pytest
-import torch
 from browser_support import (
     STEP_TIMEOUT_MS,
     UI_TIMEOUT_MS,
@@ -26,19 +29,15 @@ from browser_support import (
     code_notebook,
     lab,
     open_and_run_all,
-    page,
     save_failure_artifacts,
 )
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+from test_explorers import CELL_TOL, DIFF_RE, LOSS_RE, LOSS_TOL, PROB_RE, PROB_TOL, SEED, Reference
+from test_explorers import ref as ref
 
-__all__ = ["browser", "lab", "page"]
+__all__ = ["browser", "lab", "ref"]
 
 NOTEBOOK = "explorers_browser_test.ipynb"
-SEED = 2147483647
-PROB_TOL = 5e-5 + 1e-6  # the labels show 4 decimals
-LOSS_TOL = 1e-4  # 4 decimals shown, and the page's W is float32
-CELL_TOL = 2e-6  # data-p carries 6 decimals
-
 SETUP = """import torch
 
 from helpers import bigram
@@ -51,267 +50,16 @@ N = bigram.count_matrix(words, stoi)
 P = (N + 1).float()
 P /= P.sum(1, keepdim=True)"""
 
-
-# --- the independent reference ------------------------------------------------------------
-
-
-class Reference:
-    """Counts, P (alpha = 1 and 0) and gradient descent from W = 0, in plain Python."""
-
-    def __init__(self, words: list[str]) -> None:
-        self.chars = ["."] + sorted(set("".join(words)))
-        self.V = len(self.chars)
-        self.ix = {c: i for i, c in enumerate(self.chars)}
-        pairs: Counter[tuple[int, int]] = Counter()
-        for w in words:
-            chs = "." + w + "."
-            for a, b in zip(chs, chs[1:], strict=False):
-                pairs[self.ix[a], self.ix[b]] += 1
-        V = self.V
-        self.N = [[pairs[i, j] for j in range(V)] for i in range(V)]
-        self.rows = [sum(r) for r in self.N]
-        self.total = sum(self.rows)
-        self.P1 = [[(c + 1) / (s + V) for c in r] for r, s in zip(self.N, self.rows, strict=True)]
-        self.P0 = [[c / s for c in r] for r, s in zip(self.N, self.rows, strict=True)]
-        self.bound = (
-            -sum(
-                c * math.log(c / s) for r, s in zip(self.N, self.rows, strict=True) for c in r if c
-            )
-            / self.total
-        )
-
-    def softmax(self, W: list[list[float]]) -> list[list[float]]:
-        out = []
-        for row in W:
-            m = max(row)
-            e = [math.exp(x - m) for x in row]
-            s = sum(e)
-            out.append([x / s for x in e])
-        return out
-
-    def loss(self, W: list[list[float]]) -> float:
-        Q = self.softmax(W)
-        return (
-            -sum(
-                c * math.log(q)
-                for rn, rq in zip(self.N, Q, strict=True)
-                for c, q in zip(rn, rq, strict=True)
-                if c
-            )
-            / self.total
-        )
-
-    def step(self, W: list[list[float]], lr: float) -> list[list[float]]:
-        """One full-batch gradient step of the one-hot net: dL/dW_ij = (S_i q_ij - N_ij) / T."""
-        Q = self.softmax(W)
-        return [
-            [w - lr * (s * q - c) / self.total for w, q, c in zip(rw, rq, rn, strict=True)]
-            for rw, rq, rn, s in zip(W, Q, self.N, self.rows, strict=True)
-        ]
-
-    def lesson_names(self, seed: int, count: int) -> list[str]:
-        """The lesson's sampling loop (04), on P = (N + 1) / row sums as 04 builds it."""
-        P = (torch.tensor(self.N) + 1).float()
-        P /= P.sum(1, keepdim=True)
-        g = torch.Generator().manual_seed(seed)
-        names = []
-        for _ in range(count):
-            out = []
-            ix = 0
-            while True:
-                p = P[ix]
-                ix = int(torch.multinomial(p, 1, replacement=True, generator=g).item())
-                if ix == 0:
-                    break
-                out.append(self.chars[ix])
-            names.append("".join(out))
-        return names
-
-
-@pytest.fixture(scope="module")
-def ref(names_plain: list[str]) -> Reference:
-    return Reference(names_plain)
-
-
-def test_reference_meets_known_figures(ref: Reference) -> None:
-    """The reference itself, against figures that do not come from code."""
-    assert ref.V == 27 and ref.total == 228146  # 32,033 names + their end markers (01, 06)
-    assert abs(ref.bound - 2.4541) < 1e-4  # the lesson's count-model loss
-    assert abs(ref.loss([[0.0] * 27 for _ in range(27)]) - math.log(27)) < 1e-12  # uniform
-
-
-# --- page helpers ---------------------------------------------------------------------------
-
-BARS_JS = """(sel) => [...document.querySelectorAll(sel + ' svg.bars rect.bar')].map(r => [
-  r.dataset.ch, parseFloat(r.dataset.p), parseFloat(r.getAttribute('height')),
-  r.classList.contains('chosen')])"""
+BARS_JS = """() => [...document.querySelectorAll('.row-bars svg.bars rect.bar')].map(r => [
+  r.dataset.ch, parseFloat(r.dataset.p), r.classList.contains('chosen')])"""
 CELLS_JS = (
     """(sel) => [...document.querySelectorAll(sel + ' rect')].map(r => parseFloat(r.dataset.p))"""
 )
-PROB_RE = re.compile(r"^drew '(.)' after '(.)' with probability (\d\.\d{4})$")
-LOSS_RE = re.compile(
-    r"^after (\d+) steps?: loss (\d\.\d{4}) nats \(count model (\d\.\d{4}), gap (-?\d\.\d{4})\)$"
-)
 
 
-def _text(page: Page, css: str) -> str:
-    return page.locator(css).inner_text(timeout=STEP_TIMEOUT_MS).strip()
-
-
-def _check_bars(page: Page, ref: Reference, context: str, chosen: str | None) -> None:
-    """Wait for the bars of row `context` (with `chosen` marked), then check every bar."""
-    marked = "null" if chosen is None else json.dumps(chosen)
-    page.wait_for_function(
-        f"""() => {{
-          const svg = document.querySelector('.row-bars svg.bars');
-          if (!svg || svg.dataset.context !== {json.dumps(context)}) return false;
-          const c = svg.querySelector('rect.chosen');
-          return {marked} === null ? c === null : (c !== null && c.dataset.ch === {marked});
-        }}""",
-        timeout=STEP_TIMEOUT_MS,
-    )
-    bars = page.evaluate(BARS_JS, ".row-bars")
-    row = ref.P1[ref.ix[context]]
-    assert [b[0] for b in bars] == ref.chars, "one bar per character, in vocabulary order"
-    top = max(b[2] for b in bars)
-    for (ch, p, height, _), want in zip(bars, row, strict=True):
-        assert abs(p - want) <= CELL_TOL, (context, ch, p, want)
-        assert abs(height / top - want / max(row)) < 0.01, (context, ch, "bar height")
-    assert [b[0] for b in bars if b[3]] == ([] if chosen is None else [chosen])
-
-
-def _sampling_session(page: Page, ref: Reference) -> None:
-    box = page.locator(".jp-OutputArea-output", has=page.locator(".next-char"))
-    expect(box).to_have_count(1, timeout=UI_TIMEOUT_MS)
-    next_button = page.locator(".next-char")
-    first, second = ref.lesson_names(SEED, 2)
-    expect(page.locator(".name-so-far")).to_have_text("name so far: ''", timeout=UI_TIMEOUT_MS)
-    _check_bars(page, ref, ".", None)
-
-    def draw(expected_name: str, k: int, finished: bool) -> None:
-        """Click once; the page must show the k-th character of expected_name (or its end)."""
-        next_button.click()
-        done = k == len(expected_name)
-        drawn = "." if done else expected_name[k]
-        context = "." if k == 0 else expected_name[k - 1]
-        label = (
-            f"finished name: {expected_name!r}"
-            if done
-            else f"name so far: {expected_name[: k + 1]!r}"
-        )
-        expect(page.locator(".name-so-far")).to_have_text(label, timeout=STEP_TIMEOUT_MS)
-        m = PROB_RE.match(_text(page, ".choice"))
-        assert m, _text(page, ".choice")
-        assert (m[1], m[2]) == (drawn, context)
-        want = ref.P1[ref.ix[context]][ref.ix[drawn]]
-        assert abs(float(m[3]) - want) <= PROB_TOL, (context, drawn, m[3], want)
-        _check_bars(page, ref, context, drawn)
-        assert done == finished
-
-    # From the lesson's seed, click by click: the lesson's first name, then its second.
-    for k in range(len(first) + 1):
-        draw(first, k, finished=k == len(first))
-    for k in range(min(3, len(second))):
-        draw(second, k, finished=False)
-
-    # "new name" drops the name being drawn.
-    page.locator(".new-name").click()
-    expect(page.locator(".name-so-far")).to_have_text("name so far: ''", timeout=STEP_TIMEOUT_MS)
-    expect(page.locator(".choice")).to_have_text(
-        "press 'next character' to draw from row '.'", timeout=STEP_TIMEOUT_MS
-    )
-    _check_bars(page, ref, ".", None)
-
-    # A new seed, typed: the explorer starts over from it.
-    seed_input = page.locator(".seed-box input")
-    seed_input.fill("42")
-    seed_input.press("Enter")
-    (from_42,) = ref.lesson_names(42, 1)
-    for k in range(min(2, len(from_42) + 1)):
-        draw(from_42, k, finished=k == len(from_42))
-
-
-def _lr_readout(page: Page) -> float:
-    """The learning rate whose toggle button is pressed."""
-    return float(_text(page, ".learning-rate button.mod-active"))
-
-
-def _training_session(page: Page, ref: Reference) -> None:
-    V = ref.V
-    W = [[0.0] * V for _ in range(V)]
-    steps = 0
-    expect(page.locator(".train-loss")).to_have_count(1, timeout=UI_TIMEOUT_MS)
-
-    def check(steps: int, W: list[list[float]]) -> None:
-        want_loss = ref.loss(W)
-        label = page.locator(".train-loss")
-        expect(label).to_have_text(re.compile(rf"^after {steps} steps?: "), timeout=STEP_TIMEOUT_MS)
-        m = LOSS_RE.match(label.inner_text().strip())
-        assert m, label.inner_text()
-        assert abs(float(m[2]) - want_loss) <= LOSS_TOL, (steps, m[2], want_loss)
-        assert abs(float(m[3]) - ref.bound) <= PROB_TOL
-        assert abs(float(m[4]) - (want_loss - ref.bound)) <= LOSS_TOL
-        # The pictures arrive after the label: wait for the curve of this step.
-        page.wait_for_function(
-            f"""() => {{ const s = document.querySelector('.train-curve svg');
-                 return s && s.dataset.steps === '{steps}'; }}""",
-            timeout=STEP_TIMEOUT_MS,
-        )
-        curve_loss = page.locator(".train-curve svg").get_attribute("data-loss")
-        assert curve_loss is not None and abs(float(curve_loss) - want_loss) <= LOSS_TOL
-        Q = ref.softmax(W)
-        shown = page.evaluate(CELLS_JS, ".net-table")
-        want = [q for row in Q for q in row]
-        assert len(shown) == V * V
-        worst = max(abs(a - b) for a, b in zip(shown, want, strict=True))
-        assert worst <= CELL_TOL + 1e-5, f"softmax(W) cell off by {worst}"
-        diff = max(
-            abs(q - p)
-            for rq, rp in zip(Q, ref.P0, strict=True)
-            for q, p in zip(rq, rp, strict=True)
-        )
-        text = _text(page, ".train-diff")
-        m2 = re.match(r"^largest \|softmax\(W\) - P\| = (\d\.\d{4})$", text)
-        assert m2 and abs(float(m2[1]) - diff) <= LOSS_TOL, (text, diff)
-
-    check(0, W)
-    shown_P = page.evaluate(CELLS_JS, ".count-table")
-    assert (
-        max(abs(a - b) for a, b in zip(shown_P, [p for r in ref.P0 for p in r], strict=True))
-        <= CELL_TOL
-    )
-
-    def train(k: int) -> None:
-        nonlocal W, steps
-        lr = _lr_readout(page)
-        page.locator(f".train-{k}").click()
-        for _ in range(k):
-            W = ref.step(W, lr)
-        steps += k
-        check(steps, W)
-
-    assert _lr_readout(page) == 50.0
-    train(1)
-    train(10)
-    # Keys: Tab from 50 to the next learning rate, 100, and Enter; then 10 steps at 100.
-    page.locator(".learning-rate button", has_text=re.compile("^50$")).focus()
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    expect(page.locator(".learning-rate button.mod-active")).to_have_text(
-        "100", timeout=STEP_TIMEOUT_MS
-    )
-    train(10)
-    # The mouse: click learning rate 1, then 100 steps.
-    page.locator(".learning-rate button", has_text=re.compile("^1$")).click()
-    expect(page.locator(".learning-rate button.mod-active")).to_have_text(
-        "1", timeout=STEP_TIMEOUT_MS
-    )
-    train(100)
-    assert ref.loss(W) > ref.bound  # the reference itself: never below the count model
-
-
-@pytest.mark.browser
-def test_learner_uses_the_explorers(page: Page, lab: Lab, ref: Reference) -> None:
+@pytest.fixture(scope="module")
+def explorers_page(browser: Browser, lab: Lab) -> Iterator[Page]:
+    """JupyterLab showing the notebook of both explorers, run once for the module."""
     (lab.root_dir / NOTEBOOK).write_text(
         json.dumps(
             code_notebook(
@@ -324,15 +72,167 @@ def test_learner_uses_the_explorers(page: Page, lab: Lab, ref: Reference) -> Non
         ),
         encoding="utf-8",
     )
-    timings: dict[str, float] = {"server start": lab.start_seconds}
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
     try:
-        open_and_run_all(page, lab, NOTEBOOK, timings)
-        assert_no_error_outputs(page)
-        _sampling_session(page, ref)
-        _training_session(page, ref)
+        timings: dict[str, float] = {"server start": lab.start_seconds}
+        try:
+            open_and_run_all(page, lab, NOTEBOOK, timings)
+            assert_no_error_outputs(page)
+        except BaseException:
+            save_failure_artifacts(page, lab, "browser-explorers")
+            raise
+        print("explorer notebook:", ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+        yield page
+    finally:
+        context.close()
+
+
+def _wait_bars(page: Page, context: str, chosen: str | None) -> None:
+    """Wait until the bars show row `context` with `chosen` marked (none if None)."""
+    page.wait_for_function(
+        """([context, chosen]) => {
+          const svg = document.querySelector('.row-bars svg.bars');
+          if (!svg || svg.dataset.context !== context) return false;
+          const c = svg.querySelectorAll('rect.chosen');
+          return chosen === null ? c.length === 0 : (c.length === 1 && c[0].dataset.ch === chosen);
+        }""",
+        arg=[context, chosen],
+        timeout=STEP_TIMEOUT_MS,
+    )
+
+
+def _shows_draw(page: Page, ref: Reference, name: str, finished: bool, context: str, ch: str):
+    """Wait for each part of the sampling view to show the draw of `ch` after `context`, then
+    check its probability and its bars against the reference."""
+    label = f"finished name: {name!r}" if finished else f"name so far: {name!r}"
+    expect(page.locator(".name-so-far")).to_have_text(label, timeout=STEP_TIMEOUT_MS)
+    choice = page.locator(".choice")
+    expect(choice).to_have_text(
+        re.compile(rf"^drew {re.escape(repr(ch))} after {re.escape(repr(context))} with "),
+        timeout=STEP_TIMEOUT_MS,
+    )
+    m = PROB_RE.match(choice.inner_text().strip())
+    assert m, choice.inner_text()
+    assert abs(float(m[3]) - ref.P1[ref.ix[context]][ref.ix[ch]]) <= PROB_TOL
+    _wait_bars(page, context, ch)
+    bars = page.evaluate(BARS_JS)
+    assert [b[0] for b in bars] == ref.chars
+    worst = max(abs(b[1] - p) for b, p in zip(bars, ref.P1[ref.ix[context]], strict=True))
+    assert worst <= CELL_TOL, (context, worst)
+
+
+@pytest.mark.browser
+def test_sampling_explorer_renders_and_responds(
+    explorers_page: Page, lab: Lab, ref: Reference
+) -> None:
+    """Clicks and a typed seed reach the kernel; each draw reaches the page whole."""
+    page = explorers_page
+    try:
+        expect(page.locator(".name-so-far")).to_have_text("name so far: ''", timeout=UI_TIMEOUT_MS)
+        expect(page.locator(".choice")).to_have_text(
+            "press 'next character' to draw from row '.'", timeout=UI_TIMEOUT_MS
+        )
+        _wait_bars(page, ".", None)
+        # From the lesson's seed: its first name, click by click, to its end marker.
+        (first,) = ref.lesson_names(SEED, 1)
+        for k in range(len(first) + 1):
+            page.locator(".next-char").click()
+            done = k == len(first)
+            _shows_draw(
+                page,
+                ref,
+                first if done else first[: k + 1],
+                done,
+                "." if k == 0 else first[k - 1],
+                "." if done else first[k],
+            )
+        # "new name" after a character of the second name: back to row '.'.
+        page.locator(".next-char").click()
+        expect(page.locator(".name-so-far")).to_have_text(
+            re.compile(r"^name so far: '.'$"), timeout=STEP_TIMEOUT_MS
+        )
+        page.locator(".new-name").click()
+        expect(page.locator(".name-so-far")).to_have_text(
+            "name so far: ''", timeout=STEP_TIMEOUT_MS
+        )
+        expect(page.locator(".choice")).to_have_text(
+            "press 'next character' to draw from row '.'", timeout=STEP_TIMEOUT_MS
+        )
+        _wait_bars(page, ".", None)
+        # A seed typed into the box: the explorer starts over from it.
+        seed = page.locator(".seed-box input")
+        seed.fill("42")
+        seed.press("Enter")
+        (from_42,) = ref.lesson_names(42, 1)
+        page.locator(".next-char").click()
+        _shows_draw(page, ref, from_42[:1], False, ".", from_42[0])
         assert_no_error_outputs(page)
     except BaseException:
-        save_failure_artifacts(page, lab, "browser-explorers")
+        save_failure_artifacts(page, lab, "browser-sampling")
         raise
-    finally:
-        print("explorer test phases:", ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+
+
+def _wait_step(page: Page, steps: int) -> None:
+    """Wait until every part of the training view shows step `steps`."""
+    expect(page.locator(".train-loss")).to_have_text(
+        re.compile(rf"^after {steps} steps?: "), timeout=STEP_TIMEOUT_MS
+    )
+    for part in (".train-diff", ".train-curve", ".train-curve svg", ".net-table"):
+        expect(page.locator(part)).to_have_attribute(
+            "data-steps", str(steps), timeout=STEP_TIMEOUT_MS
+        )
+
+
+def _shows_step(page: Page, ref: Reference, steps: int, W: list[list[float]]) -> None:
+    """Wait for step `steps` in every part, then check the loss, the gap, the curve's last
+    point, every cell of softmax(W) and the largest difference against the reference."""
+    _wait_step(page, steps)
+    want = ref.loss(W)
+    m = LOSS_RE.match(page.locator(".train-loss").inner_text().strip())
+    assert m and abs(float(m[2]) - want) <= LOSS_TOL, (m and m[0], want)
+    assert abs(float(m[4]) - (want - ref.bound)) <= LOSS_TOL
+    curve_loss = page.locator(".train-curve svg").get_attribute("data-loss")
+    assert curve_loss is not None and abs(float(curve_loss) - want) <= LOSS_TOL
+    Q = ref.softmax(W)
+    shown = page.evaluate(CELLS_JS, ".net-table")
+    assert len(shown) == ref.V * ref.V
+    worst = max(abs(a - b) for a, b in zip(shown, [q for r in Q for q in r], strict=True))
+    assert worst <= CELL_TOL + 1e-5, f"softmax(W) cell off by {worst}"
+    diff = max(
+        abs(q - p) for rq, rp in zip(Q, ref.P0, strict=True) for q, p in zip(rq, rp, strict=True)
+    )
+    m2 = DIFF_RE.match(page.locator(".train-diff").inner_text().strip())
+    assert m2 and abs(float(m2[1]) - diff) <= LOSS_TOL
+
+
+@pytest.mark.browser
+def test_training_explorer_renders_and_responds(
+    explorers_page: Page, lab: Lab, ref: Reference
+) -> None:
+    """A step button and a learning-rate button reach the kernel; each step reaches the page
+    whole: loss, gap, curve and softmax(W) of the same step."""
+    page = explorers_page
+    V = ref.V
+    W = [[0.0] * V for _ in range(V)]
+    try:
+        _shows_step(page, ref, 0, W)
+        shown_P = page.evaluate(CELLS_JS, ".count-table")
+        want_P = [p for r in ref.P0 for p in r]
+        assert max(abs(a - b) for a, b in zip(shown_P, want_P, strict=True)) <= CELL_TOL
+        active = page.locator(".learning-rate button.mod-active")
+        expect(active).to_have_text("50", timeout=UI_TIMEOUT_MS)
+        page.locator(".train-10").click()
+        for _ in range(10):
+            W = ref.step(W, 50.0)
+        _shows_step(page, ref, 10, W)
+        page.locator(".learning-rate button", has_text=re.compile("^100$")).click()
+        expect(active).to_have_text("100", timeout=STEP_TIMEOUT_MS)
+        page.locator(".train-1").click()
+        W = ref.step(W, 100.0)
+        _shows_step(page, ref, 11, W)
+        assert_no_error_outputs(page)
+    except BaseException:
+        save_failure_artifacts(page, lab, "browser-training")
+        raise

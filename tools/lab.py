@@ -206,6 +206,27 @@ def start_lab(tmp: Path) -> Iterator[Lab]:
         _stop_server(proc, base_url, token)
 
 
+def _api(lab: Lab, method: str, path: str) -> Any:
+    """One request to the server's REST API; the decoded JSON answer (None if empty)."""
+    request = urllib.request.Request(
+        f"{lab.base_url}{path}", method=method, headers={"Authorization": f"token {lab.token}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        body = answer.read()
+    return json.loads(body) if body else None
+
+
+def reset_lab(lab: Lab) -> None:
+    """Between users of one server: shut down every session and kernel, forget every workspace
+    (which would reopen the last user's notebooks, and start their kernels, in the next page)."""
+    for session in _api(lab, "GET", "/api/sessions"):
+        _api(lab, "DELETE", f"/api/sessions/{session['id']}")
+    for kernel in _api(lab, "GET", "/api/kernels"):
+        _api(lab, "DELETE", f"/api/kernels/{kernel['id']}")
+    for space in _api(lab, "GET", "/lab/api/workspaces")["workspaces"]["ids"]:
+        _api(lab, "DELETE", f"/lab/api/workspaces/{space}")
+
+
 # --- the learner's steps --------------------------------------------------------------------
 
 KERNEL_IDLE = re.compile(r"\|\s*Idle$")

@@ -1,0 +1,20 @@
+"""What every pytest run here needs, whatever its paths (`pytest`, `pytest notebooks`,
+`pytest tests/test_x.py`); the settings themselves are in pyproject.toml."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# The notebooks are CPU by design: hide any GPU (from nbval's kernels too, which inherit this
+# environment) so a CUDA machine computes exactly what CI does.
+os.environ["CUDA_VISIBLE_DEVICES"] = ""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """nbval opens its sanitizer file relative to the working directory: name it from here."""
+    sanitize = getattr(config.option, "nbval_sanitize_with", None)
+    if sanitize and not Path(sanitize).is_absolute():
+        config.option.nbval_sanitize_with = str(config.rootpath / sanitize)
