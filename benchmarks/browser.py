@@ -186,9 +186,9 @@ def measure(page: Page) -> dict[str, list[float]]:
         page, ".baseline-out .widget-readout", lambda i: base.press(keys[i % 2]), PRESSES
     )
     nxt = page.locator(".next-char")
-    results["sampling"] = timed_inputs(page, ".row-bars", lambda i: nxt.click(), PRESSES)
+    results["sampling"] = timed_inputs(page, ".sampling-view", lambda i: nxt.click(), PRESSES)
     ten = page.locator(".train-10")
-    results["training"] = timed_inputs(page, ".net-table", lambda i: ten.click(), PRESSES)
+    results["training"] = timed_inputs(page, ".training-view", lambda i: ten.click(), PRESSES)
     for what, selector in (("picture", ".smoothing-picture"), ("text", NLL_TEXT)):
         settles, redraws = drag_settle(page, DRAGS, selector)
         results[f"drag settle {what}"] = settles
@@ -223,7 +223,7 @@ def measure(page: Page) -> dict[str, list[float]]:
             results[f"drag settle {what}, busy core"] = settles
             results[f"drag redraws {what}, busy core"] = [float(r) for r in redraws]
         results["training, busy core"] = timed_inputs(
-            page, ".net-table", lambda i: ten.click(), PRESSES
+            page, ".training-view", lambda i: ten.click(), PRESSES
         )
     finally:
         busy.kill()

@@ -180,7 +180,8 @@ def sampling_explorer(P: torch.Tensor, itos: dict[int, str], seed: int = SEED) -
             g.manual_seed(int(change["new"]))
         except (RuntimeError, ValueError, OverflowError):  # outside torch's seed range
             notice = f"seed {change['new']} is out of range; the seed is unchanged"
-            show(*state["shown"], notice=notice)
+            chosen, context = state["shown"]
+            show(chosen, context, notice)
             return
         new_name()
 
