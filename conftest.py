@@ -18,3 +18,10 @@ def pytest_configure(config: pytest.Config) -> None:
     sanitize = getattr(config.option, "nbval_sanitize_with", None)
     if sanitize and not Path(sanitize).is_absolute():
         config.option.nbval_sanitize_with = str(config.rootpath / sanitize)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last, in their order: the session's Playwright keeps an event loop in this
+    thread from its first browser test on (asyncio.run would refuse to start after it), and its
+    server and browser then serve every browser test in one stretch."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

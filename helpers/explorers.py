@@ -1,8 +1,12 @@
 """Explorers for "Going deeper": draw a name one character at a time (04), watch the net train (08).
 
-Each explorer is a box of ipywidgets whose pictures are small SVG strings in `HTML` widgets, built
-in the kernel from the 27x27 tables only: an update is O(V^2) arithmetic and a few kB of text, so
-a button press is answered at the speed of the screen (`make bench` measures it in the page).
+Each explorer is a box of ipywidgets whose pictures are small SVG strings, built in the kernel from
+the 27x27 tables only: an update is O(V^2) arithmetic and a few kB of text, so a button press is
+answered at the speed of the screen (`make bench` measures it in the page). What one press
+changes (a name, its last choice and the bars; a loss, its curve and softmax(W)) is one `HTML`
+widget, set once per press: ipywidgets sends one message per widget, so separate widgets could
+show a learner (or a test) a new name beside the previous choice. `box.parts` names the widgets
+to drive from Python (`box.parts["next"].click()`, `box.parts["view"].value`).
 `StaticBox` is the box they (and the smoothing slider of 05) are shown in: its display bundle
 also carries a one-line `text/plain` and, if it has one, an `image/png` picture, which static
 views (GitHub, nbviewer, an HTML export) show while JupyterLab shows the live widget.

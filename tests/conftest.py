@@ -174,10 +174,3 @@ def chromium_browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests last, in their order: the session's Playwright keeps an event loop in this
-    thread from its first browser test on (asyncio.run would refuse to start after it), and its
-    server and browser then serve every browser test in one stretch."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
