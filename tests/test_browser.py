@@ -84,14 +84,15 @@ def _wait_shown(page, table: dict[str, float], want: str | None, before: str) ->
     return label, float(text)
 
 
-# The bytes of the picture the page shows (one Image of the slider's Stack is attached).
-PICTURE_JS = """async () => {
+# True once exactly one picture of the slider's Stack is attached and its bytes are `want`
+# (base64): a switch replaces one Image view by another, so the test waits for the right one.
+PICTURE_JS = """async (want) => {
   const imgs = [...document.querySelectorAll('.smoothing-picture img')];
-  if (imgs.length !== 1) return null;
+  if (imgs.length !== 1) return false;
   const bytes = new Uint8Array(await (await fetch(imgs[0].src)).arrayBuffer());
   let s = '';
   for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s);
+  return btoa(s) === want;
 }"""
 
 
@@ -107,12 +108,14 @@ def drag_handle(page, handle, track, fraction: float) -> None:
 
 
 def _assert_picture(page, pictures: dict[str, bytes], label: str) -> None:
-    """The page shows the slider's own picture for the α its readout shows."""
-    try:  # exactly one picture attached (a switch replaces one Image view by another)
-        shown = page.wait_for_function(PICTURE_JS, timeout=STEP_TIMEOUT_MS).json_value()
+    """Wait until the page shows the slider's own picture for the α its readout shows."""
+    want = base64.b64encode(pictures[label]).decode("ascii")
+    try:
+        page.wait_for_function(PICTURE_JS, arg=want, polling=100, timeout=STEP_TIMEOUT_MS)
     except PlaywrightError:
-        raise AssertionError("the slider does not show exactly one picture") from None
-    assert base64.b64decode(shown) == pictures[label], f"the picture is not the one for α {label}"
+        raise AssertionError(
+            f"the slider does not show exactly one picture, the one for α {label}"
+        ) from None
 
 
 def _learner_session(

@@ -218,6 +218,8 @@ def test_training_explorer_renders_and_responds(
     W = [[0.0] * V for _ in range(V)]
     try:
         _shows_step(page, ref, 0, W)
+        # P is its own widget beside the view: wait for all its cells before reading them.
+        expect(page.locator(".count-table rect")).to_have_count(V * V, timeout=UI_TIMEOUT_MS)
         shown_P = page.evaluate(CELLS_JS, ".count-table")
         want_P = [p for r in ref.P0 for p in r]
         assert max(abs(a - b) for a, b in zip(shown_P, want_P, strict=True)) <= CELL_TOL
