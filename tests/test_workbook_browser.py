@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "02_bigram_dict.ipynb"
-TIMEOUT_MS = 60_000
+TIMEOUT_MS = 120_000  # generous: only a failure waits this long
 
 # the fixtures of tests/browser_support.py (JupyterLab on a temp root, Chromium, a fresh page)
 __all__ = ["browser", "lab", "page"]
