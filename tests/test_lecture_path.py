@@ -21,7 +21,7 @@ LECTURE = [p for p in LESSONS if p.name[:2] <= "08"]
 VIDEO = "https://www.youtube.com/watch?v=PaCmpygFfXo"
 VIDEO_LENGTH = 1 * 3600 + 57 * 60 + 45  # 1:57:45
 LINK = re.compile(r"\[▶ (\d):(\d\d):(\d\d)\]\(([^)\s]*)\)")
-# Words about our tooling or machines, not about the lesson (issue 20).
+# Words about our tooling or machines, not about the lesson.
 MACHINE_TALK = [
     "running kernel",
     "2-core",

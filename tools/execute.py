@@ -9,7 +9,7 @@ really changed. Run it whenever code a notebook uses changes; nbval then compare
 
 Widget state (`metadata.widgets`) is dropped on purpose. Static views get the widgets' pictures
 from their display bundles instead: the slider and explorers of helpers/ put an `image/png`
-(and a one-line `text/plain`) beside the widget view. Measured (issue 14): with the state stored,
+(and a one-line `text/plain`) beside the widget view. Measured: with the state stored,
 `jupyter nbconvert --to html` chooses the widget view, which needs the widget html-manager from
 unpkg.com (no picture offline, none on GitHub); without it, nbconvert and an untrusted
 JupyterLab (a notebook opened before it is run) both choose the `image/png`.

@@ -31,7 +31,7 @@ PARTS = [
     ("Part 2 · A neural net", "06", "08"),
     ("Beyond the lesson · the exercises", "09", "99"),
 ]
-# The lecture's video; notebooks 01-08 link the moment each section follows (tests/test_video.py).
+# The lecture's video; notebooks 01-08 link the moment each section follows (tests/test_lecture_path.py).
 VIDEO = "https://www.youtube.com/watch?v=PaCmpygFfXo"
 VIDEO_TITLE = "The spelled-out intro to language modeling: building makemore"
 LECTURE_LAST = "08"
