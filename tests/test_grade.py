@@ -10,13 +10,15 @@ from pathlib import Path
 
 import nbformat
 
+from helpers import checks, course
 from tools import grade as tool
 
 ROOT = Path(__file__).resolve().parent.parent
 
-BOOK = ROOT / "workbook" / "01_dataset.ipynb"
+FIRST = course.workbook()[0]  # the workbook's first notebook (01), declared in course.toml
+BOOK = ROOT / "workbook" / FIRST.name
 SOLUTIONS = json.loads((ROOT / "workbook" / "solutions.json").read_text(encoding="utf-8"))
-STEPS = ["words", "n_words", "shortest", "longest"]  # notebook 01's steps, in order
+STEPS = [name for name, step in checks.STEPS.items() if step.notebook == FIRST.slug]  # in order
 
 
 def _filled(k: int, extra: str | None = None) -> nbformat.NotebookNode:

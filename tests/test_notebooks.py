@@ -13,9 +13,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers import course
+
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-LESSONS = [p for p in NOTEBOOKS if p.name != "00_index.ipynb"]
+LESSONS = [ROOT / "notebooks" / nb.name for nb in course.NOTEBOOKS]
 
 
 def _code_cells(path):
@@ -24,8 +25,11 @@ def _code_cells(path):
 
 
 def test_the_series_is_there():
+    on_disk = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert [p.name for p in on_disk if p.name != "00_index.ipynb"] == [p.name for p in LESSONS], (
+        "notebooks/ holds exactly the notebooks course.toml declares"
+    )
     numbers = [p.name[:2] for p in LESSONS]
-    assert numbers[:7] == ["01", "02", "03", "04", "05", "06", "07"], numbers
     assert numbers == sorted(set(numbers)), "two notebooks share a number"
 
 
@@ -58,7 +62,8 @@ def test_opens_with_its_title_and_stays_small(path):
     nb = nbformat.read(path, as_version=4)
     content = [c for c in nb.cells if "nav" not in c.metadata]
     assert content[0].cell_type == "markdown"
-    assert content[0].source.startswith(f"# {path.name[:2]} · ")
+    heading = course.by_number(path.name[:2]).heading
+    assert content[0].source.splitlines()[0] == heading, f"{path.name}: course.toml's {heading!r}"
     assert path.stat().st_size < 1_500_000, "keep a notebook under 1.5 MB (smaller figures)"
 
 

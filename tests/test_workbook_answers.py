@@ -19,6 +19,8 @@ import pytest
 from nbclient import NotebookClient
 from workbook_answers import ANSWERS, OK
 
+from helpers import course
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOK = ROOT / "workbook"
 SOLUTIONS = json.loads((WORKBOOK / "solutions.json").read_text(encoding="utf-8"))
@@ -65,8 +67,8 @@ def _is_check(cell: nbformat.NotebookNode) -> str | None:
     return None
 
 
-# The notebooks run in two kernels at once (two cores); the slow ones (03, 07) apart.
-SESSIONS = (("01", "02", "03", "04", "05"), ("06", "07", "08", "09"))
+# The notebooks run in two kernels at once (two cores), one per part: the slow ones (03, 07) apart.
+SESSIONS = tuple(tuple(nb.number for nb in group) for group in course.workbook_sessions())
 
 
 def _session(paths: list[Path], cwd: Path) -> dict[str, str]:

@@ -42,6 +42,7 @@ from typing import Any
 import nbformat
 from nbclient import NotebookClient
 
+from helpers import course
 from tools.alt import copy_alt
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,8 +74,8 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def notebooks() -> list[Path]:
-    """The course's notebooks, in file-name order (found, never listed by hand)."""
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    """The index and the course's notebooks, in the order course.toml declares them."""
+    return [NOTEBOOKS / "00_index.ipynb"] + [NOTEBOOKS / nb.name for nb in course.NOTEBOOKS]
 
 
 def inputs() -> list[Path]:
@@ -82,6 +83,7 @@ def inputs() -> list[Path]:
     files = notebooks() + sorted(WORKBOOK.glob("*.ipynb"))
     files += sorted((ROOT / "helpers").rglob("*.py"))
     files += [ROOT / "tools" / "book.py", ROOT / "tools" / "alt.py", ROOT / "requirements-lock.txt"]
+    files += [ROOT / "course.toml"]
     files += [WEB / "package.json", WEB / "package-lock.json"]
     files += sorted(p for p in (WEB / "templates").rglob("*") if p.is_file())
     return files
