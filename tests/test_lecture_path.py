@@ -1,6 +1,7 @@
 """The lecture's main path: video moments, an end with a summary and a link onward, a small size.
 
-The notebooks course.toml gives a `video` range follow the lecture's video (01-08). Under each main-path section heading a link such as
+The notebooks course.toml gives a `video` range follow the lecture's video (01-08). Under each
+main-path section heading a link such as
 `[▶ 0:24:02](https://www.youtube.com/watch?v=PaCmpygFfXo&t=1442)` opens the moment that section
 follows. These tests check that every such link is well formed (its label and its `t=` are the
 same moment, inside the video), that every section has one, that each lies in the range of the

@@ -6,8 +6,8 @@
 Each lesson notebook gets a first and a last markdown cell (metadata {"nav": "top"|"bottom"})
 linking the previous notebook, the contents and the next one, and a "Next" cell (metadata
 {"nav": "next"}) closing the main path, just before "## Going deeper (optional)". Titles come
-from course.toml (each notebook's heading `# 05 · Title` must agree), the summary from the paragraph
-under the heading.
+from course.toml (each notebook's heading `# 05 · Title` must agree), the summary from the
+paragraph under the heading.
 Only markdown changes: no notebook needs re-executing after this.
 """
 
@@ -69,7 +69,8 @@ def title_and_summary(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
         )
     title = lines[0][2:].strip()
     if lines[0] != _declared(path).heading:
-        raise SystemExit(f"{path.name}: its heading is not course.toml's {_declared(path).heading!r}")
+        heading = _declared(path).heading
+        raise SystemExit(f"{path.name}: its heading is not course.toml's {heading!r}")
     paragraph: list[str] = []
     for line in lines[1:]:
         if line:
@@ -135,8 +136,8 @@ def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat
         "section, *Going deeper (optional)*, holds what goes beyond it.",
         "",
         f"**Workbook edition:** notebooks {first_wb}–{last_wb}, with the lesson's key steps left "
-        f"for you to write and a check after each, are in [`workbook/`]({WORKBOOK}/) under the same "
-        f"file names (the link after each notebook below opens its workbook version).",
+        f"for you to write and a check after each, are in [`workbook/`]({WORKBOOK}/) under the "
+        f"same file names (the link after each notebook below opens its workbook version).",
         "",
         f"**The video:** [{v.title}]({v.url}). Notebooks {first_lec}–{last_lec} follow it; "
         f"under each section heading, a link such as [▶ 0:24:02]({v.url}&t=1442) opens the "
