@@ -40,10 +40,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbclient import NotebookClient
 
 from helpers import course
 from tools.alt import copy_alt
+from tools.execute import notebook_client
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -150,13 +150,7 @@ def execute(path: Path) -> Any:
     """Run a notebook top to bottom in a fresh kernel, keeping the widget state."""
     nb = nbformat.read(path, as_version=4)
     if any(c.cell_type == "code" for c in nb.cells):
-        NotebookClient(
-            nb,
-            timeout=600,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(path.parent)}},
-            store_widget_state=True,
-        ).execute()
+        notebook_client(nb, path.parent, 600, store_widget_state=True).execute()
     copy_alt(nb)
     return nb
 
