@@ -37,6 +37,7 @@ class Notebook:
     workbook: bool = False
     video: tuple[int, int] | None = None  # the range of the video its main path follows, seconds
     exercise: str | None = None  # the lecture's exercise it works, "E01"
+    code_cells: int = 10  # the most code cells its main path may hold
 
     @property
     def number(self) -> str:
@@ -79,6 +80,7 @@ def _load(path: Path = DECLARATION) -> tuple[Video, list[Notebook], dict[str, st
                 workbook=entry.get("workbook", False),
                 video=(seconds(span[0]), seconds(span[1])) if span else None,
                 exercise=entry.get("exercise"),
+                code_cells=entry.get("code_cells", 10),
             )
         )
     numbers = [nb.number for nb in notebooks]
