@@ -306,3 +306,55 @@ def test_the_figure_check_reads_as_intended():
     assert not ARITHMETIC.search("the loss is ")
     counts = _printed("tensor([61, 33, 6]) 406")
     assert _roughly("400", counts) and _roughly("60", counts) and not _roughly("20", counts)
+
+
+# --- 3. no main path leans on a Going deeper -----------------------------------------------------
+
+GOING_DEEPER = "## Going deeper"
+QUALIFIED_NAME = re.compile(r"\b(?:" + "|".join(HELPERS) + r")\.\w+")
+RECALL = re.compile(r"#.*\b(notebook|notebooks|lecture|lesson)\b")
+
+
+def _main_path_cells(path: Path) -> list:
+    cells = [c for c in nbformat.read(path, as_version=4).cells if "nav" not in c.metadata]
+    for k, cell in enumerate(cells):
+        if cell.cell_type == "markdown" and cell.source.startswith(GOING_DEEPER):
+            return cells[:k]
+    return cells
+
+
+def _helpers_called(cells: list) -> set[str]:
+    """`bigram.x`, `ngram.x`, ... that the code of these cells uses."""
+    used = set()
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        lines = [x for x in cell.source.splitlines() if not x.lstrip().startswith(("!", "%"))]
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in HELPERS
+            ):
+                used.add(f"{node.value.id}.{node.attr}")
+    return used
+
+
+def test_what_a_main_path_uses_a_main_path_taught():
+    """Each helper a main path calls is named in the prose of this main path or an earlier one."""
+    taught: set[str] = set()
+    missing = []
+    for path in NOTEBOOKS:
+        cells = _main_path_cells(path)
+        prose = " ".join(c.source for c in cells if c.cell_type == "markdown")
+        named = {m.group(0) for m in QUALIFIED_NAME.finditer(prose)}
+        named |= {f"{m}.{n}" for m in HELPERS for n in re.findall(r"`(\w+)", prose)}
+        taught |= named
+        # a line may recall where its step was taught, in a comment: `# notebook 03's stoi`
+        code = [c.source for c in cells if c.cell_type == "code"]
+        recalled = [x for src in code for x in src.splitlines() if RECALL.search(x)]
+        for name in sorted(_helpers_called(cells) - taught):
+            if any(name in line for line in recalled):
+                continue
+            missing.append(f"{path.name}: `{name}` on the main path, taught on none")
+    assert not missing, "\n".join(missing)
