@@ -1,4 +1,4 @@
-"""Build the course as a static web page that needs no network: `make book` (issue 22).
+"""Build the course as a static web page that needs no network: `make book`.
 
     python tools/book.py            # build book/ unless it is up to date
     python tools/book.py --force    # build even if it is
