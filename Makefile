@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.installed-lab
 # JupyterLab refuses to start as root without --allow-root (CI and our machines run as root).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 LOCK := requirements-lock.txt
@@ -20,17 +21,23 @@ PYTEST := $(BIN)/python -m pytest
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml $(LOCK)
+# A learner's install (`make lab`): the project and what the notebooks use, from the lock.
+$(LAB_STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e .
+	@touch $@
+
+# A developer's (`make test`, `make setup`): the learner's plus the dev extra (pytest, ruff, ...).
+$(STAMP): $(LAB_STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev]'
 	@touch $@
 
-setup: $(STAMP)  ## create .venv and install the project from the lock (again only if it changes)
+setup: $(STAMP)  ## create .venv and install the project with its dev tools, from the lock
 
-data: $(STAMP)  ## put a verified data/names.txt in place (offline: MAKEMORE_NAMES=path)
+data: $(LAB_STAMP)  ## put a verified data/names.txt in place (offline: MAKEMORE_NAMES=path)
 	@$(BIN)/python -m helpers.data
 
-lab: setup data  ## open JupyterLab at notebooks/00_index.ipynb (workbook/ beside it; prints the URL)
+lab: $(LAB_STAMP) data  ## learner's install, then JupyterLab at notebooks/00_index.ipynb (workbook/ beside it)
 	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) --ServerApp.root_dir=. \
 		--LabApp.default_url=/lab/tree/notebooks/00_index.ipynb
 

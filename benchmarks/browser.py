@@ -254,7 +254,7 @@ def rows(results: dict[str, list[float]]) -> list[tuple[str, ...]]:
         ("training, busy core", "08 training explorer, one core busy", 100.0),
     ):
         ratio = statistics.median(results[key]) / statistics.median(results["baseline"])
-        if limit == "3×":  # issue 22: the NLL text as fast as the jslink baseline, p90 to p90
+        if limit == "3×":  # the NLL text as fast as the jslink baseline, p90 to p90
             baseline = results["baseline, busy core" if "busy" in key else "baseline"]
             ratio90 = p90(results[key]) / p90(baseline)
             target = f"p90 ≤ 3× the baseline's p90 ({p90(baseline):.1f} ms in the same state)"

@@ -216,8 +216,9 @@ def bench_big_alphabet(rows):
 
 def bench_notebooks(rows):
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+
+    from tools.execute import notebook_client
 
     paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     total = 0.0
@@ -226,12 +227,7 @@ def bench_notebooks(rows):
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
-        client = NotebookClient(
-            nb,
-            timeout=600,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(path.parent)}},
-        )
+        client = notebook_client(nb, path.parent)
         try:
             client.execute()
         except CellExecutionError as err:  # shown in the table, never a traceback here

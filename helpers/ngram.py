@@ -1,7 +1,7 @@
 """Beyond the lecture: n-grams, any sentinel, many names at once, training from the counts, splits.
 
 `helpers.bigram` is the lesson as notebooks 01-07 write it: one 27 x 27 table. The exercises
-(notebook 08 on), the command line (`helpers.cli`), the explorers and the benchmarks need more,
+(notebook 09 on), the command line (`helpers.cli`), the explorers and the benchmarks need more,
 and it is here, built on the lesson's functions:
 
 - an *n-gram* model is a 2-D table like the lesson's `N`, whose rows are *contexts*: the previous

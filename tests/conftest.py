@@ -119,8 +119,8 @@ def place_names_path(tmp_path: Path, place_names: list[str]) -> Path:
 def torch_one_thread():
     """Run a whole test module on one torch thread, then restore the setting.
 
-    The library never changes torch's thread count; the caller does, visibly. On 27x27 tables a
-    second thread only waits (see benchmarks/run.py). Use it with
+    The functions of helpers/ never change torch's thread count (only the command line, cli.py,
+    does). On 27x27 tables a second thread only waits (see benchmarks/run.py). Use it with
     `pytestmark = pytest.mark.usefixtures("torch_one_thread")`.
     """
     before = torch.get_num_threads()

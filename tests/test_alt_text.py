@@ -1,4 +1,4 @@
-"""Every figure of every notebook is described (issue 22): alt text in its display metadata.
+"""Every figure of every notebook is described: alt text in its display metadata.
 
 A screen reader, nbconvert's HTML and the book read the `alt` of an output's display metadata
 (`{"image/png": {"alt": ...}}`); without it nbconvert writes "No description has been provided

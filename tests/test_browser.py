@@ -1,4 +1,4 @@
-"""End to end: a learner drags the smoothing slider of 05_nll_smoothing in JupyterLab (issue 6).
+"""End to end: a learner drags the smoothing slider of 05_nll_smoothing in JupyterLab.
 
 nbval runs the notebook but never renders a widget, so this test does what a learner does:
 start JupyterLab on a temporary copy of notebooks/, open the notebook in headless Chromium, run
@@ -47,7 +47,7 @@ NOTEBOOK = "05_nll_smoothing.ipynb"
 ALPHAS = (0.0,) + tuple(float(f"{10 ** (k / 4):.3g}") for k in range(-8, 25))
 LABELS = [f"{a:g}" for a in ALPHAS]
 TOLERANCE = 5e-5  # the page shows 4 decimals
-MIN_TRACK_PX = 400  # issue 14: room to drag
+MIN_TRACK_PX = 400  # room to drag
 
 
 # True once the slider's readout shows `want` (or, if want is null, any label but `before`)

@@ -20,24 +20,26 @@ from typing import Any
 import nbformat
 import pytest
 
+from helpers import checks, course
 from tools import grade as tool
 
 ROOT = Path(__file__).resolve().parent.parent
 
-BOOK = ROOT / "workbook" / "01_dataset.ipynb"
+FIRST = course.workbook()[0]  # the workbook's first notebook (01), declared in course.toml
+BOOK = ROOT / "workbook" / FIRST.name
 SOLUTIONS = json.loads((ROOT / "workbook" / "solutions.json").read_text(encoding="utf-8"))
-STEPS = ["words", "n_words", "shortest", "longest"]  # notebook 01's steps, in order
+STEPS = [name for name, step in checks.STEPS.items() if step.notebook == FIRST.slug]  # in order
 GENEROUS = 600.0  # seconds per notebook: a busy machine never reaches it
 
 
 def _filled(k: int) -> nbformat.NotebookNode:
     """Notebook 01 up to its last check, its first k blanks filled with the solutions."""
     nb = nbformat.read(BOOK, as_version=4)
-    checks = [i for i, c in enumerate(nb.cells) if c.source.startswith('check("')]
-    assert len(checks) == len(STEPS)
-    for n, i in enumerate(checks[:k]):
+    check_cells = [i for i, c in enumerate(nb.cells) if c.source.startswith('check("')]
+    assert len(check_cells) == len(STEPS)
+    for n, i in enumerate(check_cells[:k]):
         nb.cells[i - 1].source = SOLUTIONS[STEPS[n]]["solution"]
-    nb.cells = nb.cells[: checks[-1] + 1]  # the grader reads check cells only
+    nb.cells = nb.cells[: check_cells[-1] + 1]  # the grader reads check cells only
     return nb
 
 

@@ -1,11 +1,13 @@
 """The lecture's main path: video moments, an end with a summary and a link onward, a small size.
 
-Notebooks 01-08 follow the lecture's video. Under each main-path section heading a link such as
+The notebooks course.toml gives a `video` range follow the lecture's video (01-08). Under each
+main-path section heading a link such as
 `[▶ 0:24:02](https://www.youtube.com/watch?v=PaCmpygFfXo&t=1442)` opens the moment that section
 follows. These tests check that every such link is well formed (its label and its `t=` are the
-same moment, inside the video), that every section has one, and that the moments never go back
-through the series: the first link under each heading is at or after the one before it. (Two
-sections may share a moment: the video's chapters are the finest times we rely on.)
+same moment, inside the video), that every section has one, that each lies in the range of the
+video course.toml declares for its notebook, and that the moments never go back through the
+series: every link of every main path is at or after the one before it. (Two sections may share
+a moment: the video's chapters are the finest times we rely on.)
 """
 
 import re
@@ -14,14 +16,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers import course
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-LESSONS = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if p.name != "00_index.ipynb")
-LECTURE = [p for p in LESSONS if p.name[:2] <= "08"]
-VIDEO = "https://www.youtube.com/watch?v=PaCmpygFfXo"
-VIDEO_LENGTH = 1 * 3600 + 57 * 60 + 45  # 1:57:45
+LESSONS = [NOTEBOOKS / nb.name for nb in course.NOTEBOOKS]
+LECTURE = [NOTEBOOKS / nb.name for nb in course.lecture()]
+VIDEO = course.VIDEO.url
+VIDEO_LENGTH = course.VIDEO.length
 LINK = re.compile(r"\[▶ (\d):(\d\d):(\d\d)\]\(([^)\s]*)\)")
-# Words about our tooling or machines, not about the lesson (issue 20).
+# Words about our tooling or machines, not about the lesson.
 MACHINE_TALK = [
     "running kernel",
     "2-core",
@@ -63,7 +67,12 @@ def _sections(path: Path) -> list[tuple[str, str]]:
 
 
 def test_the_lecture_notebooks_are_there():
-    assert [p.name[:2] for p in LECTURE] == ["01", "02", "03", "04", "05", "06", "07", "08"]
+    numbers = [p.name[:2] for p in LECTURE]
+    assert numbers and numbers == [nb.number for nb in course.NOTEBOOKS[: len(numbers)]], (
+        "the notebooks that follow the video come first, in one run"
+    )
+    for nb in course.lecture():
+        assert nb.video and 0 <= nb.video[0] <= nb.video[1] <= VIDEO_LENGTH, nb.file
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
@@ -89,18 +98,36 @@ def test_every_section_links_its_moment(path):
         assert LINK.match(below), f"{path.name}: '{heading}' has no video link right under it"
 
 
+def _main_path_links(path: Path) -> list[tuple[str, re.Match]]:
+    """(the section heading, the link) for every video link of the main path, in reading order."""
+    found, heading = [], "(before the first section)"
+    for cell in _main_path(path):
+        for line in cell.source.splitlines():
+            heading = line if line.startswith("## ") else heading
+            found += [(heading, m) for m in LINK.finditer(line)]
+    return found
+
+
 def test_the_moments_never_go_back_through_the_series():
     previous, where = -1, ""
     for path in LECTURE:
-        for heading, below in _sections(path):
-            match = LINK.match(below)
-            assert match, f"{path.name}: '{heading}' has no video link"
+        for heading, match in _main_path_links(path):
             seconds = _seconds(match)
             assert seconds >= previous, (
-                f"{path.name} '{heading}' follows the video at {match.group(0)}, before "
-                f"{where} (at {previous} s)"
+                f"{path.name} '{heading}' links {match.group(0)}, before {where} (at {previous} s)"
             )
-            previous, where = seconds, f"{path.name} '{heading}'"
+            previous, where = seconds, f"{path.name} '{heading}' {match.group(0)}"
+
+
+@pytest.mark.parametrize("nb", course.lecture(), ids=lambda nb: nb.name)
+def test_each_notebook_follows_its_range_of_the_video(nb):
+    start, end = nb.video
+    links = _main_path_links(NOTEBOOKS / nb.name)
+    assert links, f"{nb.name}: no video link on the main path"
+    for heading, match in links:
+        assert start <= _seconds(match) <= end, (
+            f"{nb.name} '{heading}': {match.group(0)} is outside course.toml's range for it"
+        )
 
 
 def test_the_readme_and_the_contents_link_the_video():
@@ -121,11 +148,9 @@ def test_the_main_path_ends_with_its_summary_and_a_try_it(path):
     assert nb.cells[kinds.index("next") - 1].id == cells[-1].id
 
 
-# About 10 code cells and 900 words of prose per main path (the video-link lines count as words).
-MAX_CODE_CELLS, MAX_WORDS = 10, 1000
-# 04 holds two of the lecture's steps, sampling and the broadcasting of `P`, each cell a lecture
-# step; splitting it in two is the way to bring it down to 10.
-MORE_CODE_CELLS = {"04_sampling.ipynb": 12}
+# At most 10 code cells (course.toml may allow a notebook more) and 1,000 words of prose per main
+# path (the video-link lines count as words).
+MAX_WORDS = 1000
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
@@ -133,11 +158,11 @@ def test_one_idea_per_notebook(path):
     cells = _main_path(path)
     code = [c for c in cells if c.cell_type == "code" and c.source.strip()]
     words = sum(len(c.source.split()) for c in cells if c.cell_type == "markdown")
-    most = MORE_CODE_CELLS.get(path.name, MAX_CODE_CELLS)
+    most = course.by_number(path.name[:2]).code_cells
     assert len(code) <= most, (
         f"{path.name}: {len(code)} code cells on the main path ({most} at most)"
     )
-    assert words <= MAX_WORDS, f"{path.name}: {words} words on the main path (about 900 at most)"
+    assert words <= MAX_WORDS, f"{path.name}: {words} words on the main path ({MAX_WORDS} at most)"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from workbook_answers import ANSWERS, OK
+
+from helpers import course
+from tools.execute import notebook_client
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOK = ROOT / "workbook"
@@ -65,8 +67,8 @@ def _is_check(cell: nbformat.NotebookNode) -> str | None:
     return None
 
 
-# The notebooks run in two kernels at once (two cores); the slow ones (03, 07) apart.
-SESSIONS = (("01", "02", "03", "04", "05"), ("06", "07", "08", "09"))
+# The notebooks run in two kernels at once (two cores), one per part: the slow ones (03, 07) apart.
+SESSIONS = tuple(tuple(nb.number for nb in group) for group in course.workbook_sessions())
 
 
 def _session(paths: list[Path], cwd: Path) -> dict[str, str]:
@@ -75,13 +77,7 @@ def _session(paths: list[Path], cwd: Path) -> dict[str, str]:
     for k, (step, _, code) in enumerate(ANSWERS):
         by_step.setdefault(step, []).append((k, code))
     nb = nbformat.v4.new_notebook()
-    client = NotebookClient(
-        nb,
-        timeout=300,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(cwd)}},
-    )
+    client = notebook_client(nb, cwd, 300, allow_errors=True)
     out: dict[str, str] = {}
 
     def run(source: str) -> nbformat.NotebookNode:

@@ -1,4 +1,4 @@
-"""End to end (issue 12, test d): a learner fills a blank of the workbook in JupyterLab.
+"""End to end: a learner fills a blank of the workbook in JupyterLab.
 
 In headless Chromium: open workbook/02_bigram_dict.ipynb, run all cells (every check says ✗),
 type a right answer into the `tokens` blank, run it and its check and see ✓; then type a wrong

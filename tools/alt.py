@@ -1,4 +1,4 @@
-"""Alt text for the notebooks' figures: from each cell's metadata into its outputs (issue 22).
+"""Alt text for the notebooks' figures: from each cell's metadata into its outputs.
 
 A figure's text alternative is written once, in the lesson's words, in the metadata of the cell
 that draws it: `"alt": ["...", ...]`, one text per PNG the cell shows, in order. The lecture's

@@ -1,4 +1,4 @@
-"""Build the course as a static web page that needs no network: `make book` (issue 22).
+"""Build the course as a static web page that needs no network: `make book`.
 
     python tools/book.py            # build book/ unless it is up to date
     python tools/book.py --force    # build even if it is
@@ -40,9 +40,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbclient import NotebookClient
 
+from helpers import course
 from tools.alt import copy_alt
+from tools.execute import notebook_client
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -73,8 +74,8 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def notebooks() -> list[Path]:
-    """The course's notebooks, in file-name order (found, never listed by hand)."""
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    """The index and the course's notebooks, in the order course.toml declares them."""
+    return [NOTEBOOKS / "00_index.ipynb"] + [NOTEBOOKS / nb.name for nb in course.NOTEBOOKS]
 
 
 def inputs() -> list[Path]:
@@ -82,6 +83,7 @@ def inputs() -> list[Path]:
     files = notebooks() + sorted(WORKBOOK.glob("*.ipynb"))
     files += sorted((ROOT / "helpers").rglob("*.py"))
     files += [ROOT / "tools" / "book.py", ROOT / "tools" / "alt.py", ROOT / "requirements-lock.txt"]
+    files += [ROOT / "course.toml"]
     files += [WEB / "package.json", WEB / "package-lock.json"]
     files += sorted(p for p in (WEB / "templates").rglob("*") if p.is_file())
     return files
@@ -148,13 +150,7 @@ def execute(path: Path) -> Any:
     """Run a notebook top to bottom in a fresh kernel, keeping the widget state."""
     nb = nbformat.read(path, as_version=4)
     if any(c.cell_type == "code" for c in nb.cells):
-        NotebookClient(
-            nb,
-            timeout=600,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(path.parent)}},
-            store_widget_state=True,
-        ).execute()
+        notebook_client(nb, path.parent, 600, store_widget_state=True).execute()
     copy_alt(nb)
     return nb
 

@@ -9,7 +9,7 @@ really changed. Run it whenever code a notebook uses changes; nbval then compare
 
 Widget state (`metadata.widgets`) is dropped on purpose. Static views get the widgets' pictures
 from their display bundles instead: the slider and explorers of helpers/ put an `image/png`
-(and a one-line `text/plain`) beside the widget view. Measured (issue 14): with the state stored,
+(and a one-line `text/plain`) beside the widget view. Measured: with the state stored,
 `jupyter nbconvert --to html` chooses the widget view, which needs the widget html-manager from
 unpkg.com (no picture offline, none on GitHub); without it, nbconvert and an untrusted
 JupyterLab (a notebook opened before it is run) both choose the `image/png`.
@@ -21,6 +21,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
@@ -32,17 +33,30 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
+def notebook_client(
+    nb: nbformat.NotebookNode, cwd: Path, timeout: float = 600, **options: Any
+) -> NotebookClient:
+    """The one way the project runs a notebook from code: a fresh python3 kernel in `cwd`.
+
+    `options` go to nbclient (`allow_errors=True`, `store_widget_state=True`, ...). Callers:
+    `execute` below, tools/book.py, tools/grade.py, benchmarks/run.py and
+    tests/test_workbook_answers.py.
+    """
+    return NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNELSPEC["name"],
+        resources={"metadata": {"path": str(cwd)}},
+        **options,
+    )
+
+
 def execute(path: Path, timeout: int = 600) -> float:
     """Run one notebook top to bottom in a new kernel, save it, return the seconds it took."""
     nb = nbformat.read(path, as_version=4)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     start = time.perf_counter()
-    NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name=KERNELSPEC["name"],
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
+    notebook_client(nb, path.parent, timeout).execute()
     seconds = time.perf_counter() - start
     for cell in nb.cells:
         cell.metadata.pop("execution", None)

@@ -50,20 +50,15 @@ def run_one(path: Path, timeout: float) -> dict[str, Any]:
 def _execute(path: Path, timeout: float) -> dict[str, Any]:
     """In the child: execute the notebook, read its check cells."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    from tools.execute import notebook_client
 
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as err:
         return {"problem": f"not a notebook ({type(err).__name__})"}
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(ROOT / "workbook")}},
-    )
+    client = notebook_client(nb, ROOT / "workbook", timeout, allow_errors=True)
     try:
         client.execute()
     except CellTimeoutError:

@@ -328,7 +328,7 @@ def code_notebook(cells: list[str]) -> dict:
     }
 
 
-# In-page timing (issue 14): performance.now() at the learner's input (a capturing keydown,
+# In-page timing: performance.now() at the learner's input (a capturing keydown,
 # mousedown/click or mouseup listener) to the next mutation of the element showing the result.
 # window.__timing.samples collects [input kind, ms]; .mutations counts every mutation with its
 # time, so a drag's settle time is the last mutation after the mouseup.

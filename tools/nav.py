@@ -6,7 +6,8 @@
 Each lesson notebook gets a first and a last markdown cell (metadata {"nav": "top"|"bottom"})
 linking the previous notebook, the contents and the next one, and a "Next" cell (metadata
 {"nav": "next"}) closing the main path, just before "## Going deeper (optional)". Titles come
-from each notebook's own heading (`# 05 · Title`), the one-line summary from the paragraph under it.
+from course.toml (each notebook's heading `# 05 · Title` must agree), the summary from the
+paragraph under the heading.
 Only markdown changes: no notebook needs re-executing after this.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 
+from helpers import course
 from tools.execute import KERNELSPEC
 from tools.splice import MarkersMissing, between
 
@@ -26,78 +28,31 @@ NOTEBOOKS = ROOT / "notebooks"
 INDEX = NOTEBOOKS / "00_index.ipynb"
 README = ROOT / "README.md"
 START, END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
-PARTS = [
-    ("Part 1 · Counting", "01", "05"),
-    ("Part 2 · A neural net", "06", "08"),
-    ("Beyond the lesson · the exercises", "09", "99"),
-]
-# The lecture's video; notebooks 01-08 link the moment each section follows (tests/test_video.py).
-VIDEO = "https://www.youtube.com/watch?v=PaCmpygFfXo"
-VIDEO_TITLE = "The spelled-out intro to language modeling: building makemore"
-LECTURE_LAST = "08"
-LECTURE_NOTEBOOK = (
-    "https://github.com/karpathy/nn-zero-to-hero/blob/master/lectures/makemore/"
-    "makemore_part1_bigrams.ipynb"
-)
+# The course's shape (order, parts, titles, workbook, video, exercises) is declared in course.toml.
+VIDEO = course.VIDEO.url
 GOING_DEEPER = "## Going deeper"
 WORKBOOK = "../workbook"  # the workbook edition: the same file names, code left to write
-WORKBOOK_LAST = "09"  # the workbook covers the lesson and the trigram exercise: 01 to 09
-# The lecture's exercises (from the video's description), and the notebook that answers each.
-EXERCISES = [
-    (
-        "E01",
-        "train a trigram language model, i.e. take two characters as an input to predict the 3rd "
-        "one. Feel free to use either counting or a neural net. Evaluate the loss; Did it improve "
-        "over a bigram model?",
-        "09",
-    ),
-    (
-        "E02",
-        "split up the dataset randomly into 80% train set, 10% dev set, 10% test set. Train the "
-        "bigram and trigram models only on the training set. Evaluate them on dev and test "
-        "splits. What can you see?",
-        "10",
-    ),
-    (
-        "E03",
-        "use the dev set to tune the strength of smoothing (or regularization) for the trigram "
-        "model - i.e. try many possibilities and see which one works best based on the dev set "
-        "loss. What patterns can you see in the train and dev set loss as you tune this "
-        "strength? Take the best setting of the smoothing and evaluate on the test set once and "
-        "at the end. How good of a loss do you achieve?",
-        "11",
-    ),
-    (
-        "E04",
-        "we saw that our 1-hot vectors merely select a row of W, so producing these vectors "
-        "explicitly feels wasteful. Can you delete our use of F.one_hot in favor of simply "
-        "indexing into rows of W?",
-        "12",
-    ),
-    (
-        "E05",
-        "look up and use F.cross_entropy instead. You should achieve the same result. Can you "
-        "think of why we'd prefer to use F.cross_entropy instead?",
-        "13",
-    ),
-    (
-        "E06",
-        "meta-exercise! Think of a fun/interesting exercise and complete it yourself.",
-        "14",
-    ),
-]
 
 
 def _workbook_link(path: Path) -> str:
     """` ([workbook](…))` for the notebooks the workbook edition covers, else nothing."""
-    if path.name[:2] > WORKBOOK_LAST:
+    if not _declared(path).workbook:
         return ""
     return f" ([workbook]({WORKBOOK}/{path.name}))"
 
 
+def _declared(path: Path) -> course.Notebook:
+    return course.by_number(path.name[:2])
+
+
 def lesson_notebooks() -> list[Path]:
-    """Every numbered notebook but the index, in order."""
-    return sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if p != INDEX)
+    """Every notebook course.toml declares, in order; exactly the numbered ones on disk."""
+    declared = [NOTEBOOKS / nb.name for nb in course.NOTEBOOKS]
+    found = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if p != INDEX)
+    if declared != found:
+        names = sorted({p.name for p in declared} ^ {p.name for p in found})
+        raise SystemExit(f"tools/nav.py: course.toml and notebooks/ disagree about {names}")
+    return declared
 
 
 def _content_cells(nb: nbformat.NotebookNode) -> list:
@@ -113,6 +68,9 @@ def title_and_summary(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]:
             f"{path.name}: the first cell must be markdown starting with '# NN · Title'"
         )
     title = lines[0][2:].strip()
+    if lines[0] != _declared(path).heading:
+        heading = _declared(path).heading
+        raise SystemExit(f"{path.name}: its heading is not course.toml's {heading!r}")
     paragraph: list[str] = []
     for line in lines[1:]:
         if line:
@@ -164,15 +122,11 @@ def _with_nav(nb: nbformat.NotebookNode, top: str, bottom: str, nxt: str) -> nbf
     return nb
 
 
-def _by_number(paths: list[Path], number: str) -> Path:
-    found = [p for p in paths if p.name[:2] == number]
-    if len(found) != 1:
-        raise SystemExit(f"tools/nav.py: expected one notebook numbered {number}, found {found}")
-    return found[0]
-
-
 def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat.NotebookNode:
     """notebooks/00_index.ipynb: the contents of the series and the lecture's exercises."""
+    v = course.VIDEO
+    first_wb, last_wb = course.workbook()[0].number, course.workbook()[-1].number
+    first_lec, last_lec = course.lecture()[0].number, course.lecture()[-1].number
     lines = [
         "# makemore, part 1 · Contents",
         "",
@@ -181,20 +135,19 @@ def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat
         "in `helpers/bigram.py`. Each notebook follows the lecture on its main path; a final "
         "section, *Going deeper (optional)*, holds what goes beyond it.",
         "",
-        f"**Workbook edition:** notebooks 01–{WORKBOOK_LAST}, with the lesson's key steps left for "
-        f"you to write and a check after each, are in [`workbook/`]({WORKBOOK}/) under the same "
-        f"file names (the link after each notebook below opens its workbook version).",
+        f"**Workbook edition:** notebooks {first_wb}–{last_wb}, with the lesson's key steps left "
+        f"for you to write and a check after each, are in [`workbook/`]({WORKBOOK}/) under the "
+        f"same file names (the link after each notebook below opens its workbook version).",
         "",
-        f"**The video:** [{VIDEO_TITLE}]({VIDEO}). Notebooks 01–{LECTURE_LAST} follow it; "
-        f"under each section heading, a link such as [▶ 0:24:02]({VIDEO}&t=1442) opens the "
+        f"**The video:** [{v.title}]({v.url}). Notebooks {first_lec}–{last_lec} follow it; "
+        f"under each section heading, a link such as [▶ 0:24:02]({v.url}&t=1442) opens the "
         f"moment of the video that section follows. The lecture's own notebook: "
-        f"[makemore_part1_bigrams.ipynb]({LECTURE_NOTEBOOK}).",
+        f"[makemore_part1_bigrams.ipynb]({v.notebook}).",
     ]
-    for part, lo, hi in PARTS:
-        chosen = [p for p in paths if lo <= p.name[:2] <= hi]
-        if chosen:
-            lines += ["", f"## {part}", ""]
-            lines += [f"- {_link(p, titles[p])}{_workbook_link(p)}: {summaries[p]}" for p in chosen]
+    for part, members in course.parts():
+        chosen = [NOTEBOOKS / nb.name for nb in members]
+        lines += ["", f"## {part}", ""]
+        lines += [f"- {_link(p, titles[p])}{_workbook_link(p)}: {summaries[p]}" for p in chosen]
     lines += [
         "",
         "## The lecture's exercises",
@@ -203,8 +156,9 @@ def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat
         "that works each one:",
         "",
     ]
-    for name, text, number in EXERCISES:
-        answer = _by_number(paths, number)
+    answers = {nb.exercise: NOTEBOOKS / nb.name for nb in course.NOTEBOOKS if nb.exercise}
+    for name, text in course.EXERCISES.items():
+        answer = answers[name]
         lines += [f"- **{name}**: *“{text}”* → {_link(answer, titles[answer])}"]
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("\n".join(lines), metadata={"nav": "index"})]
@@ -216,8 +170,8 @@ def index_notebook(paths: list[Path], titles: dict, summaries: dict) -> nbformat
 def readme_table(paths: list[Path], titles: dict) -> str:
     """The notebook table of README.md: one row per part (the summaries are in the index)."""
     rows = ["| part | notebooks |", "|---|---|"]
-    for part, lo, hi in PARTS:
-        chosen = [p for p in paths if lo <= p.name[:2] <= hi]
+    for part, members in course.parts():
+        chosen = [NOTEBOOKS / nb.name for nb in members]
         if chosen:
             rows.append(
                 f"| {part} | "

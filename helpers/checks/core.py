@@ -17,19 +17,11 @@ from typing import Any
 
 import torch
 
+from helpers import course
+
 # The solution notebooks the workbook covers, by the name after their number (the numbers move
 # when the lecture is split; notebooks/NN_<slug>.ipynb is found by its slug).
-NOTEBOOKS = (
-    "dataset",
-    "bigram_dict",
-    "count_matrix",
-    "sampling",
-    "nll_smoothing",
-    "neural_net",
-    "training",
-    "matches_counts",
-    "trigram",
-)
+NOTEBOOKS = tuple(nb.slug for nb in course.workbook())  # declared in course.toml
 SHOWN = "_"  # the value shown under the learner's cell
 CELL = "__cell__"  # the source of the learner's last cell (not a name a learner writes)
 MAX_LINE = 300
