@@ -183,7 +183,7 @@ def slider_html(recorded: dict[str, Any], out: Path, stem: str) -> str:
     first = frames[k]
     uid = f"alpha-{stem[:2]}"
     return (
-        f'<div class="book-widget book-slider" id="{stem[:2]}-slider">'
+        f'<div class="book-widget book-slider" id="slider-{stem[:2]}" tabindex="-1">'
         f'<div class="slider-controls" hidden>'
         f'<label for="{uid}">α</label>'
         f'<input type="range" id="{uid}" min="0" max="{len(frames) - 1}" step="1" value="{k}"'
@@ -215,7 +215,7 @@ def sampler_html(recorded: dict[str, Any]) -> str:
         f"Bar chart of P(next character | {itos[0]!r}), the row a name starts from.",
     )
     return (
-        '<div class="book-widget book-sampler" id="04-sampler">'
+        '<div class="book-widget book-sampler" id="explorer-04" tabindex="-1">'
         f'<p class="book-note">{REPLAY_NOTE}: every press of <b>next character</b> from a few '
         "seeds, the lesson’s first (its names are the lesson’s). Step through them or play.</p>"
         '<div class="explorer-controls" hidden>'
@@ -257,7 +257,7 @@ def trainer_html(recorded: dict[str, Any]) -> str:
     )
     uid = "steps-08"
     return (
-        '<div class="book-widget book-trainer" id="08-trainer">'
+        '<div class="book-widget book-trainer" id="explorer-08" tabindex="-1">'
         f'<p class="book-note">{REPLAY_NOTE}: its 1, 10 and 100 step buttons pressed up to '
         f"{', '.join(map(str, steps))} steps, for every learning rate. Choose a rate, then move "
         "through the steps or play them.</p>"
@@ -315,13 +315,13 @@ def interactives(nb: Any, out: Path, stem: str, recorder: Any) -> list[tuple[str
             if text.startswith("smoothing slider"):
                 row = call_kwargs(cell.source, "smoothing_slider").get("row", "a")
                 new = slider_html(recorder.slider(row), out, stem)
-                skips.append((f"#{stem[:2]}-slider", "Skip to the slider"))
+                skips.append((f"#slider-{stem[:2]}", "Skip to the slider"))
             elif text.startswith("sampling explorer"):
                 new = sampler_html(recorder.sampler())
-                skips.append((f"#{stem[:2]}-sampler", "Skip to the explorer"))
+                skips.append((f"#explorer-{stem[:2]}", "Skip to the explorer"))
             elif text.startswith("training explorer"):
                 new = trainer_html(recorder.trainer())
-                skips.append((f"#{stem[:2]}-trainer", "Skip to the explorer"))
+                skips.append((f"#explorer-{stem[:2]}", "Skip to the explorer"))
             elif "Progress(" in text:
                 new = PROGRESS_NOTE
             else:
@@ -430,8 +430,9 @@ def shared_css(body: str) -> tuple[str, str]:
     return css, text[0] + link + "".join(text[1:])
 
 
-def build(out: Path) -> dict[str, Any]:
-    """Build the book into `out` (replaced); return the manifest."""
+def build(out: Path, only: set[str] | None = None) -> dict[str, Any]:
+    """Build the book into `out` (replaced); return the manifest. `only`: the notebooks' file
+    names to make pages of (the rest are still read for the course bar's titles)."""
     from nbconvert import HTMLExporter
 
     tmp = out.with_name(out.name + ".tmp")
@@ -454,6 +455,8 @@ def build(out: Path) -> dict[str, Any]:
     pages = []
     shared: str | None = None  # the template's styles, the same on every page: one file
     for i, path in enumerate(paths):
+        if only is not None and path.name not in only:
+            continue
         nb = loaded[path]
         nb.metadata.pop("widgets", None)  # never a widget renderer: the interactives are ours
         skips: list[tuple[str, str]] = []
