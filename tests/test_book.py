@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from browser_support import ARTIFACTS, ROOT, UI_TIMEOUT_MS, browser
+from browser_support import ROOT, UI_TIMEOUT_MS, browser
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tools import book
@@ -271,34 +271,6 @@ LAYOUT_JS = """() => ({
   wide: [...document.querySelectorAll('img, svg, input, .book-widget')]
     .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length,
 })"""
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_fits_and_loads_cleanly(browser: Browser, built: Path, width: int) -> None:
-    kwargs = PHONE if width < 800 else {}
-    for watched in offline(browser, width, **kwargs):
-        for entry in json.loads((built / "manifest.json").read_text())["pages"]:
-            page = watched.open((built / entry["page"]).as_uri())
-            if entry["interactive"]:
-                expect(page.locator(".book-widget.is-live").first).to_be_attached()
-            if entry["math"]:
-                expect(page.locator("mjx-container").first).to_be_attached()
-            layout = page.evaluate(LAYOUT_JS)
-            assert layout["scroll"] <= width, (entry["page"], layout)
-            assert layout["wide"] == 0 and layout["broken"] == 0, (entry["page"], layout)
-            if width < 800 and entry["interactive"]:
-                ARTIFACTS.mkdir(exist_ok=True)
-                page.locator(".book-widget").first.screenshot(
-                    path=str(ARTIFACTS / f"book-{entry['page'][:2]}-390.png")
-                )
-        watched.assert_clean()
-
-
-def _slider_state(page: Page) -> tuple[str, str]:
-    box = page.locator(".book-slider")
-    label = box.get_attribute("data-label") or ""
-    return label, page.locator(".book-slider .nll-readout").inner_text()
 
 
 def _expect_alpha(page: Page, label: str, nll_of: dict[str, float]) -> None:
