@@ -39,6 +39,7 @@ lint: setup  ## ruff over everything (notebooks and workbook/ too), mypy over th
 	$(BIN)/python -m mypy
 
 test: setup data lint  ## everything: lint, unit tests, every notebook under nbval, the browser tests
+	$(CPU_ONLY) $(BIN)/python tools/book.py --no-zip
 	@$(WITH_BROWSER) $(CPU_ONLY) $(BIN)/python -m pytest tests notebooks $(NBVAL)
 
 test-fast: setup data lint  ## as `make test` without the browser test
@@ -60,7 +61,7 @@ bench: setup data  ## benchmarks, as ratios to the lesson's way; explorers timed
 nav: setup  ## regenerate the navigation cells, the index notebook and the README table
 	$(BIN)/python tools/nav.py
 
-book: setup data  ## build book/, the static web edition (fresh run, widgets live, no network to view; needs npm)
+book: setup data  ## build book/ (the web edition: no network to view, interactives live) and dist/*.zip; needs npm
 	$(CPU_ONLY) $(BIN)/python tools/book.py
 
 workbook: setup  ## mark the blanks in the notebooks, regenerate workbook/ from helpers/checks/

@@ -410,8 +410,12 @@ def test_the_training_explorer_steps_per_rate(phone: Watched, built: Path, plain
 @pytest.fixture
 def server(built: Path) -> Iterator[str]:
     """book/ on a local static web server (as a class website or GitHub Pages would serve it)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built))
-    handler.log_message = lambda *a: None  # type: ignore[method-assign,assignment]
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
