@@ -28,7 +28,7 @@ from browser_support import (
     open_and_run_all,
 )
 from playwright.sync_api import Browser, Page, expect
-from test_book import LAYOUT_JS, PHONE, WIDTHS, built, offline
+from test_book import LAYOUT_JS, WIDTHS, built, offline
 
 __all__ = ["browser", "built", "lab"]
 
@@ -91,7 +91,7 @@ def test_every_page_fits_loads_cleanly_and_passes_axe(
     errors are not the page's.)"""
     axe = Axe()
     found: dict[str, list[dict]] = {}
-    for watched in offline(browser, width, **(PHONE if width < 800 else {})):
+    for watched in offline(browser, width, phone=width < 800):
         for entry in json.loads((built / "manifest.json").read_text())["pages"]:
             page = watched.open((built / entry["page"]).as_uri())
             if entry["interactive"]:  # audit the live controls, not the fallback

