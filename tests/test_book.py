@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from browser_support import ROOT, UI_TIMEOUT_MS, browser
+from browser_support import ARTIFACTS, ROOT, UI_TIMEOUT_MS, browser
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tools import book
@@ -328,12 +328,20 @@ def test_the_slider_on_a_phone_by_touch_and_keys(phone: Watched, built: Path, nl
             touch = "touchMove"
         client.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
         _expect_alpha(page, want, nll_of)
+    _screenshot(page, ".book-slider")
     phone.assert_clean()
 
 
+def _screenshot(page: Page, selector: str) -> None:
+    """The interactive as a phone shows it, for a person to look at (artifacts/)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = page.url.rsplit("/", 1)[-1][:2]
+    page.locator(selector).screenshot(path=str(ARTIFACTS / f"book-{name}-390.png"))
+
+
 @pytest.mark.browser
-def test_the_sampling_explorer_steps_and_plays(desktop: Watched, built: Path, plain_rows) -> None:
-    page = desktop.open((built / "04_sampling.html").as_uri())
+def test_the_sampling_explorer_steps_and_plays(phone: Watched, built: Path, plain_rows) -> None:
+    page = phone.open((built / "04_sampling.html").as_uri())
     box = page.locator(".book-sampler.is-live")
     expect(box.locator(".choice")).to_contain_text("press 'next character'")
     names: list[str] = []
@@ -371,7 +379,8 @@ def test_the_sampling_explorer_steps_and_plays(desktop: Watched, built: Path, pl
     expect(box).to_have_attribute("data-frame", "0")
     box.locator(".next-char").click()
     expect(box.locator(".choice")).to_contain_text("after '.'")
-    desktop.assert_clean()
+    _screenshot(page, ".book-sampler")
+    phone.assert_clean()
 
 
 @pytest.mark.browser
@@ -408,6 +417,7 @@ def test_the_training_explorer_steps_per_rate(phone: Watched, built: Path, plain
         "ds => ds.map(d => Math.round(d.getBoundingClientRect().top))"
     )
     assert len(set(tops)) == 1, tops
+    _screenshot(page, ".book-trainer")
     phone.assert_clean()
 
 
