@@ -156,8 +156,9 @@ def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> S
         value=1.0,
         description="α",
         continuous_update=True,
-        # A track of ~560 px (the picture is 648 px wide): room to drag, 17 px per stop.
-        layout=widgets.Layout(width="648px"),
+        # A track of ~560 px (the picture is 648 px wide): room to drag, 17 px per stop; in a
+        # narrower column the slider and the picture shrink with it (nothing cut off).
+        layout=widgets.Layout(width="100%", max_width="648px"),
     )
     slider.add_class("alpha-slider")
     # One page per alpha, its NLL text above its picture, all made and sent once; the browser
@@ -169,7 +170,9 @@ def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> S
         # An <img> with its alt text in an HTML widget: ipywidgets' Image has no alt (and a
         # tooltip on it fails to render in ipywidgets 8.1.9).
         src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        image = widgets.HTML(f'<img src="{src}" alt="{html.escape(alt)}">')
+        image = widgets.HTML(
+            f'<img src="{src}" alt="{html.escape(alt)}" style="max-width: 100%; height: auto">'
+        )
         pages.append(widgets.VBox([label, image.add_class("slider-picture")]))
     stack = Pages(pages, selected_index=slider.index)
     stack.add_class("smoothing-picture")

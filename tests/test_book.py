@@ -192,6 +192,26 @@ def _plain_losses(rows: dict[str, Counter], itos: list[str], lr: float, steps: i
     return losses
 
 
+def test_the_sliders_first_frame_is_the_notebooks_stored_picture(built: Path) -> None:
+    """The frames come from the same code as the notebook's run: at the slider's opening α the
+    recorded picture is byte for byte the `image/png` the executed notebook stored."""
+    import base64
+
+    import nbformat
+
+    nb = nbformat.read(book.NOTEBOOKS / "05_nll_smoothing.ipynb", as_version=4)
+    (stored,) = [
+        base64.b64decode(o["data"]["image/png"])
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "smoothing slider" in "".join(o.get("data", {}).get("text/plain", ""))
+    ]
+    data = _frames(built, "05_nll_smoothing.html")
+    first = next(f for f in data["frames"] if f["label"] == "1")
+    assert (built / first["src"]).read_bytes() == stored
+    assert len(data["frames"]) == 34 and len({f["src"] for f in data["frames"]}) == 34
+
+
 def test_the_training_frames_match_plain_gradient_descent(built: Path, plain_rows: dict) -> None:
     data = _frames(built, "08_matches_counts.html")
     itos = _frames(built, "04_sampling.html")["itos"]
