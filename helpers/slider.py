@@ -53,7 +53,9 @@ def nll_curve(N: torch.Tensor, alphas: tuple[float, ...] = ALPHAS) -> list[float
     return [bigram.average_nll(N, a) for a in alphas]
 
 
-def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> StaticBox:
+def smoothing_slider(
+    N: torch.Tensor, itos: dict[int, str], row: str = "a", dpi: int = 72
+) -> StaticBox:
     """A slider over `ALPHAS` with the average NLL, its curve, and `row`'s next-char bars.
 
     Defined in 05_nll_smoothing. children: [0] the `SelectionSlider` (alpha), [1] a `Stack`
@@ -83,7 +85,9 @@ def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> S
             [(i - 0.4, 0), (i - 0.4, h), (i + 0.4, h), (i + 0.4, 0)] for i, h in enumerate(heights)
         ]
 
-    fig = Figure(figsize=(9.0, 3.0), dpi=72, layout="constrained")
+    # 9 x 3 inches at `dpi` pixels per inch: 648 x 216 px at 72; the web edition draws its
+    # frames at 144 (sharp on a 2x phone screen) and shows them at the same 648 px.
+    fig = Figure(figsize=(9.0, 3.0), dpi=dpi, layout="constrained")
     canvas = FigureCanvasAgg(fig)
     ax_nll, ax_row = fig.subplots(1, 2, width_ratios=(1, 1.3))
 

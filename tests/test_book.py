@@ -192,12 +192,15 @@ def _plain_losses(rows: dict[str, Counter], itos: list[str], lr: float, steps: i
     return losses
 
 
-def test_the_sliders_first_frame_is_the_notebooks_stored_picture(built: Path) -> None:
-    """The frames come from the same code as the notebook's run: at the slider's opening α the
-    recorded picture is byte for byte the `image/png` the executed notebook stored."""
+def test_the_sliders_frames_come_from_the_notebooks_code(built: Path) -> None:
+    """The frames come from the same code as the notebook's run: recorded at the notebook's
+    72 dpi, the picture at the slider's opening α is byte for byte the `image/png` the executed
+    notebook stored; the book's frames (144 dpi, for 2x screens) carry the same texts."""
     import base64
 
     import nbformat
+
+    from tools import frames
 
     nb = nbformat.read(book.NOTEBOOKS / "05_nll_smoothing.ipynb", as_version=4)
     (stored,) = [
@@ -206,10 +209,13 @@ def test_the_sliders_first_frame_is_the_notebooks_stored_picture(built: Path) ->
         for o in c.get("outputs", [])
         if "smoothing slider" in "".join(o.get("data", {}).get("text/plain", ""))
     ]
+    at_72 = frames.slider_frames(frames.course(), "a", dpi=72)
+    assert at_72["frames"][at_72["start"]]["png"] == stored
     data = _frames(built, "05_nll_smoothing.html")
-    first = next(f for f in data["frames"] if f["label"] == "1")
-    assert (built / first["src"]).read_bytes() == stored
-    assert len(data["frames"]) == 34 and len({f["src"] for f in data["frames"]}) == 34
+    assert [(f["text"], f["alt"]) for f in data["frames"]] == [
+        (f["text"], f["alt"]) for f in at_72["frames"]
+    ]
+    assert len({(built / f["src"]).read_bytes() for f in data["frames"]}) == 34
 
 
 def test_the_training_frames_match_plain_gradient_descent(built: Path, plain_rows: dict) -> None:
@@ -348,6 +354,11 @@ def test_the_slider_on_a_phone_by_touch_and_keys(phone: Watched, built: Path, nl
             touch = "touchMove"
         client.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
         _expect_alpha(page, want, nll_of)
+    # Sharp on the phone's 2x screen: at least two pixels of the picture per CSS pixel shown.
+    natural, shown = box.locator("img").evaluate(
+        "i => [i.naturalWidth, i.getBoundingClientRect().width]"
+    )
+    assert natural >= 2 * shown, (natural, shown)
     _screenshot(page, ".book-slider")
     phone.assert_clean()
 

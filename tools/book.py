@@ -181,6 +181,8 @@ def slider_html(recorded: dict[str, Any], out: Path, stem: str) -> str:
         frames.append({"label": f["label"], "text": f["text"], "src": src, "alt": f["alt"]})
     k = recorded["start"]
     first = frames[k]
+    png = recorded["frames"][k]["png"]  # its size from the PNG header, shown at 1 / scale
+    width, height = (round(int.from_bytes(png[o : o + 4]) / recorded["scale"]) for o in (16, 20))
     uid = f"alpha-{stem[:2]}"
     return (
         f'<div class="book-widget book-slider" id="slider-{stem[:2]}" tabindex="-1">'
@@ -190,9 +192,8 @@ def slider_html(recorded: dict[str, Any], out: Path, stem: str) -> str:
         f' aria-valuetext="α = {first["label"]}">'
         f'<output for="{uid}" class="alpha-readout">α = {first["label"]}</output></div>'
         f'<p class="nll-readout" aria-live="polite">{html.escape(first["text"])}</p>'
-        f'<img class="slider-picture" src="{first["src"]}" alt="{html.escape(first["alt"])}">'
-        + _frames_json({"frames": frames})
-        + "</div>"
+        f'<img class="slider-picture" src="{first["src"]}" alt="{html.escape(first["alt"])}"'
+        f' width="{width}" height="{height}">' + _frames_json({"frames": frames}) + "</div>"
     )
 
 

@@ -58,9 +58,12 @@ def _numbers(svg: str, attribute: str) -> list[float]:
     return [float(x) for x in re.findall(rf'{attribute}="([0-9.]+)"', svg)]
 
 
-def slider_frames(c: Course, row: str = "a") -> dict[str, Any]:
+SLIDER_DPI = 144  # twice the notebook's 72: sharp on a 2x screen, shown at the same 648 px
+
+
+def slider_frames(c: Course, row: str = "a", dpi: int = SLIDER_DPI) -> dict[str, Any]:
     """05's slider: for each α its label, NLL text, PNG and alt text, moved by `.value`."""
-    box = smoothing_slider(c.N, c.itos, row=row)
+    box = smoothing_slider(c.N, c.itos, row=row, dpi=dpi)
     slider, stack = box.children[0], box.children[1]
     start = slider.index
     frames = []
@@ -74,7 +77,7 @@ def slider_frames(c: Course, row: str = "a") -> dict[str, Any]:
         png = base64.b64decode(src.removeprefix("data:image/png;base64,"))
         frames.append({"label": label, "alpha": alpha, "text": page.children[0].value})
         frames[-1]["png"], frames[-1]["alt"] = png, alt
-    return {"start": start, "frames": frames}
+    return {"start": start, "frames": frames, "scale": dpi / 72}
 
 
 def sampler_frames(c: Course, seeds: tuple[int, ...] = SEEDS) -> dict[str, Any]:
