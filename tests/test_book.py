@@ -426,10 +426,13 @@ def test_the_training_explorer_steps_per_rate(phone: Watched, built: Path, plain
         expect(box).to_have_attribute("data-lr", lr)
         slider.focus()
         page.keyboard.press("End")
-        steps = int(slider.get_attribute("max") or 0)
-        expect(box).to_have_attribute("data-steps", re.compile(r"[1-9]\d*"))
-        n = int(box.get_attribute("data-steps") or 0)
-        assert steps > 0 and n >= 100
+        recorded = next(
+            r for r in _frames(built, "08_matches_counts.html")["runs"] if r["lr"] == float(lr)
+        )
+        n = recorded["frames"][-1]["steps"]
+        assert n >= 100
+        expect(box).to_have_attribute("data-steps", str(n))
+        expect(slider).to_have_attribute("aria-valuetext", f"after {n} steps")
         losses = _plain_losses(plain_rows, itos, float(lr), n)
         shown = re.match(
             r"after \d+ steps: loss ([0-9.]+)", box.locator(".train-loss").inner_text()
