@@ -528,3 +528,29 @@ def test_the_pages_workflow_is_githubs_documented_form_and_lints_clean(
     text = WORKFLOW.read_text(encoding="utf-8").replace("steps.deployment.", "steps.deploymnt.")
     broken.write_text(text.replace("    runs-on:", "    run-on:", 1), encoding="utf-8")
     assert len(_actionlint(broken)) >= 2
+
+
+@pytest.mark.browser
+def test_without_javascript_each_interactive_shows_its_first_frame(
+    browser: Browser, built: Path
+) -> None:
+    """The fallback: picture and text of the first frame, no dead controls."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto((built / "05_nll_smoothing.html").as_uri())
+        box = page.locator(".book-slider")
+        expect(box.locator(".nll-readout")).to_have_text("average NLL = 2.4546 nats")
+        expect(box.locator("img")).to_have_js_property("complete", True)
+        assert box.locator("img").evaluate("i => i.naturalWidth") > 0
+        expect(box.locator(".slider-controls")).to_be_hidden()
+        for name, picture in (
+            ("04_sampling.html", ".row-bars svg"),
+            ("08_matches_counts.html", ".count-table svg"),
+        ):
+            page.goto((built / name).as_uri())
+            expect(page.locator(picture)).to_be_visible()
+            expect(page.locator(".explorer-controls")).to_be_hidden()
+    finally:
+        context.close()
