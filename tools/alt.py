@@ -3,7 +3,7 @@
 A figure's text alternative is written once, in the lesson's words, in the metadata of the cell
 that draws it: `"alt": ["...", ...]`, one text per PNG the cell shows, in order. The lecture's
 code stays as the lecture writes it (a plain `plt.imshow(...)`). After every execution,
-tools/execute.py (and tools/book.py) call `copy_alt`, which writes each text into its output's
+tools/execute.py calls `copy_alt`, which writes each text into its output's
 display metadata, `{"image/png": {"alt": "..."}}`: JupyterLab, nbconvert and the book write it
 into the `<img alt>`. A helper that draws its own picture (the smoothing slider) puts its alt
 text into that metadata itself. tests/test_alt_text.py checks that every PNG has one.
