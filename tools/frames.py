@@ -80,6 +80,14 @@ def slider_frames(c: Course, row: str = "a", dpi: int = SLIDER_DPI) -> dict[str,
     return {"start": start, "frames": frames, "scale": dpi / 72}
 
 
+def _part(view: str, css: str) -> str:
+    """The content of the view's `<div class="css" ...>`: the explorers of helpers/explorers.py
+    show each press as one HTML value of such divs (sampling_view_html, training_view_html)."""
+    found = re.search(rf'<div class="{css}"[^>]*>(.*?)</div>(?=<div|</div>|$)', view, flags=re.S)
+    assert found is not None, f"the explorer's view has a .{css} part"
+    return found[1]
+
+
 def sampler_frames(c: Course, seeds: tuple[int, ...] = SEEDS) -> dict[str, Any]:
     """04's explorer: every press of "next character" until a few names are finished, per seed.
 
@@ -87,18 +95,23 @@ def sampler_frames(c: Course, seeds: tuple[int, ...] = SEEDS) -> dict[str, Any]:
     (`context`) and the character drawn (`chosen`), read back from the bars' own SVG.
     """
     box = sampling_explorer(c.P, c.itos)
-    buttons, name_label, choice_label, bars = box.children
-    next_button, _, seed_box = buttons.children
+    next_button, seed_box, view = box.parts["next"], box.parts["seed"], box.parts["view"]
+
+    def shown() -> tuple[str, str, str]:
+        """The view's name line, choice line and bars (one widget: all from the same draw)."""
+        name, choice = _part(view.value, "name-so-far"), _part(view.value, "choice")
+        return html.unescape(name), html.unescape(choice), _part(view.value, "row-bars")
     rows: dict[int, list[float]] = {}
     runs = []
     stoi = {s: i for i, s in c.itos.items()}
     for seed in seeds:
         seed_box.value = seed  # as typing a seed and Enter: a new generator, a new name
-        frames = [{"name": name_label.value, "choice": choice_label.value, "context": 0}]
+        name, choice, _ = shown()
+        frames = [{"name": name, "choice": choice, "context": 0}]
         finished = 0
         while finished < NAMES_PER_SEED.get(seed, DEFAULT_NAMES):
             next_button.click()
-            svg = bars.value
+            name, choice, svg = shown()
             drawn_from = re.search(r'data-context="([^"]*)"', svg)
             assert drawn_from is not None, "the bars name the row they show"
             context = stoi[html.unescape(drawn_from[1])]
@@ -107,21 +120,22 @@ def sampler_frames(c: Course, seeds: tuple[int, ...] = SEEDS) -> dict[str, Any]:
             rows.setdefault(context, _numbers(svg, "data-p"))
             frames.append(
                 {
-                    "name": name_label.value,
-                    "choice": choice_label.value,
+                    "name": name,
+                    "choice": choice,
                     "context": context,
                     "chosen": stoi[html.unescape(chosen[1])],
                 }
             )
-            finished += name_label.value.startswith("finished")
+            finished += name.startswith("finished")
         runs.append({"seed": seed, "frames": frames})
     seed_box.value = seeds[0]
-    rows.setdefault(0, _numbers(bars.value, "data-p"))
+    first_svg = shown()[2]
+    rows.setdefault(0, _numbers(first_svg, "data-p"))
     return {
         "itos": [c.itos[i] for i in range(len(c.itos))],
         "rows": {str(k): v for k, v in sorted(rows.items())},
         "runs": runs,
-        "first_svg": bars.value,
+        "first_svg": first_svg,
     }
 
 
@@ -135,26 +149,26 @@ def trainer_frames(c: Course, steps: tuple[int, ...] = STEPS) -> dict[str, Any]:
     first: dict[str, str] = {}
     for lr in LEARNING_RATES:
         box = training_explorer(c.N, c.itos, lr=lr)
-        controls, loss_label, diff_label, pictures = box.children
-        press = {int(b.description.split()[0]): b for b in controls.children[:3]}
-        curve, net_map, count_map = pictures.children
+        press = {k: box.parts[f"{k} step{'s' if k > 1 else ''}"] for k in (1, 10, 100)}
+        view, count_map = box.parts["view"], box.parts["counts"]
         done, frames = 0, []
         for target in steps:
             for size in (100, 10, 1):
                 while target - done >= size:
                     press[size].click()
                     done += size
-            shades = [round(1000 * x) for x in _numbers(net_map.value, "fill-opacity")]
+            net, curve = _part(view.value, "net-table"), _part(view.value, "train-curve")
+            shades = [round(1000 * x) for x in _numbers(net, "fill-opacity")]
             frames.append(
                 {
                     "steps": done,
-                    "loss": loss_label.value,
-                    "diff": diff_label.value,
-                    "curve": curve.value,
+                    "loss": html.unescape(_part(view.value, "train-loss")),
+                    "diff": html.unescape(_part(view.value, "train-diff")),
+                    "curve": curve,
                     "shades": shades,
                 }
             )
             if not first:
-                first = {"curve": curve.value, "net": net_map.value, "count": count_map.value}
+                first = {"curve": curve, "net": net, "count": count_map.value}
         runs.append({"lr": lr, "frames": frames})
     return {"runs": runs, "first": first, "default_lr": 50.0}
