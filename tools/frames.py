@@ -101,6 +101,7 @@ def sampler_frames(c: Course, seeds: tuple[int, ...] = SEEDS) -> dict[str, Any]:
         """The view's name line, choice line and bars (one widget: all from the same draw)."""
         name, choice = _part(view.value, "name-so-far"), _part(view.value, "choice")
         return html.unescape(name), html.unescape(choice), _part(view.value, "row-bars")
+
     rows: dict[int, list[float]] = {}
     runs = []
     stoi = {s: i for i, s in c.itos.items()}
