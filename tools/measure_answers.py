@@ -50,6 +50,7 @@ class Answer:
     line: str = ""  # the verdict: the line check() printed
     output: str = ""  # what the learner's cell printed
     hang: bool = False
+    later: str = ""  # with downstream: the first later cell an accepted answer breaks
 
 
 def _alarm(_signum: int, _frame: Any) -> None:
@@ -138,7 +139,11 @@ def _check_of(source: str) -> str | None:
 
 
 def replay(
-    answers: list[Answer], root: Path = ROOT, seconds: float = 120.0, log: Any = None
+    answers: list[Answer],
+    root: Path = ROOT,
+    seconds: float = 120.0,
+    log: Any = None,
+    downstream: bool = False,
 ) -> dict[str, str]:
     """Fill in every answer's `line`; return the reference solutions' check lines by step
     (and "error:<notebook>:<cell>" for a solved cell that raised)."""
@@ -157,6 +162,11 @@ def replay(
             print(f"{book.name} ...", file=log, flush=True)
         cells = [c for c in json.loads(book.read_text(encoding="utf-8"))["cells"]]
         code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+        solved = [
+            solutions[b]["solution"] if (b := _check_of(code[i + 1]) if i + 1 < len(code) else None)
+            else s
+            for i, s in enumerate(code)
+        ]
         ns: dict[str, Any] = {"__name__": "__main__"}
         learner._passed.clear()
         learner._hints_given.clear()
@@ -180,6 +190,8 @@ def replay(
                         a.line = printed.strip() if err is None else f"TRACEBACK {err!r}"
                         if isinstance(err, Hang):
                             a.hang = True
+                        if downstream and a.line.startswith("✓"):
+                            a.later = _downstream(solved[i + 2 :], ans, seconds)
                     ns = snapshot(state)
                     learner._passed.clear()
                     learner._passed.update(passed)
@@ -194,6 +206,18 @@ def replay(
             learner._last.clear()
             learner._last.update(value=value, error=error, source=source)
     return refs
+
+
+def _downstream(rest: list[str], ns: dict[str, Any], seconds: float) -> str:
+    """Run the rest of the notebook after an accepted answer: the first cell that fails, or a
+    later check that is no longer ✓."""
+    for k, source in enumerate(rest):
+        _, error, printed = run_cell(source, ns, seconds)
+        if error is not None:
+            return f"cell +{k + 1} raised {type(error).__name__}: {error}"[:200]
+        if _check_of(source) and not printed.startswith("✓"):
+            return f"later {source.strip()}: {printed.strip()}"[:200]
+    return ""
 
 
 def load_jsonl(path: Path) -> list[Answer]:
@@ -245,6 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=float, default=120.0, help="seconds per answer")
     parser.add_argument("--quiet", action="store_true", help="totals only")
     parser.add_argument("--json", type=Path, help="write every verdict here")
+    parser.add_argument(
+        "--downstream",
+        action="store_true",
+        help="after each accepted answer, run the rest of its notebook (slow)",
+    )
     args = parser.parse_args(argv)
     root = args.root.resolve()
     sys.path.insert(0, str(root))
@@ -257,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
 
     answers = load_corpus() if args.corpus else load_jsonl(args.file)
     start = time.perf_counter()
-    refs = replay(answers, root, args.limit, log=sys.stderr)
+    refs = replay(answers, root, args.limit, log=sys.stderr, downstream=args.downstream)
     took = time.perf_counter() - start
     kinds: dict[str, int] = {}
     for n, a in enumerate(answers):
@@ -268,9 +297,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{n}] {a.step} ({intent}) {v}: {a.line}")
             if a.note and not a.right:
                 print(f"      mistake: {a.note}")
+            if a.later:
+                print(f"      BREAKS LATER: {a.later}")
     right = [a for a in answers if a.right]
     wrong = [a for a in answers if not a.right]
     bad_refs = {k: v for k, v in refs.items() if not v.startswith("✓")}
+    if args.downstream:
+        print(f"accepted answers that break a later cell: {sum(bool(a.later) for a in answers)}")
     print(
         f"\n{len(answers)} answers in {took:.1f} s: right accepted "
         f"{sum(verdict(a) == 'accepted' for a in right)}/{len(right)}, wrong rejected "

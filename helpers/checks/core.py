@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import difflib
 import math
+import signal
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -78,9 +79,7 @@ class Step:
     rules: tuple[Rule, ...] = ()  # on a value equal to the reference
     shape: tuple[Rule, ...] = ()  # checked first: wrong types and shapes, in words
     look: Callable[[Mapping[str, Any]], Values] | None = None  # reads the learner's values
-    judge: Callable[[Values], None] | None = None  # custom: raise Wrong, after the mistakes
     tol: float = 1e-4
-    examples: tuple[Values, ...] = field(default=())  # more right values (tests feed them)
 
 
 STEPS: dict[str, Step] = {}
@@ -116,6 +115,44 @@ def get(ns: Mapping[str, Any], name: str) -> Any:
             "(print shows a value but leaves none)."
         )
     return value
+
+
+class _Late(Exception):
+    pass
+
+
+def _late(_signum: int, _frame: Any) -> None:
+    raise _Late
+
+
+def call(ns: Mapping[str, Any], name: str, *args: Any, seconds: float = 10.0) -> Any:
+    """Call the learner's function with a time limit; its error, a loop that never ends or an
+    empty body becomes one line."""
+    fn = get(ns, name)
+    if not callable(fn):
+        raise Wrong(f"`{name}` is {type(fn).__name__}, not a function: def {name}(...):")
+    shown = ", ".join("..." if is_tensor(a) else repr(a) for a in args)
+    try:
+        old = signal.signal(signal.SIGALRM, _late)
+    except ValueError:  # not the main thread: no time limit
+        old = None
+    if old is not None:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        out = fn(*args)
+    except _Late:
+        raise Wrong(
+            f"{name}({shown}) did not return within {seconds:.0f} s: a loop that never ends?"
+        ) from None
+    except Exception as err:
+        raise Wrong(f"{name}({shown}) raised {type(err).__name__}: {err}") from None
+    finally:
+        if old is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+    if out is None:
+        raise Missing(f"`{name}` returns nothing yet: write its body and return the result.")
+    return out
 
 
 def values_of(step: Step, ns: Mapping[str, Any]) -> Values:
@@ -176,65 +213,71 @@ def matches(got: Values, want: Values, tol: float) -> bool:
     return all(name in got and same(got[name], want[name], tol) for name in want)
 
 
-def _brief(value: Any) -> str:
-    if isinstance(value, torch.Tensor):
-        return f"a {tuple(value.shape)} {str(value.dtype).replace('torch.', '')} tensor"
-    text = repr(value)
-    return (
-        text
-        if len(text) <= 60
-        else f"a {type(value).__name__} of {len(value):,}"
-        if hasattr(value, "__len__")
-        else text[:57] + "..."
-    )
+# Learner-facing words for the values a step's `look` reads that are not the learner's names.
+LABELS = {
+    SHOWN: "the value shown",
+    "first": "losses[:5]",
+    "steps": "len(losses)",
+    "last": "losses[-1]",
+    "counts": "the bigram counts of (xs, ys)",
+    "emma": "the pairs your loop printed",
+    "state": "g's state",
+    "grad": "W.grad",
+}
+
+
+def label(name: str) -> str:
+    return LABELS.get(name, f"`{name}`")
 
 
 def differs(got: Values, want: Values) -> str:
-    """One phrase on the first name whose value differs from the reference."""
+    """The facts on every name whose value differs from the reference (evidence.describe)."""
+    from helpers.checks.evidence import describe
+
+    found = []
     for name, w in want.items():
         g = got.get(name)
-        if same(g, w, 1e-4):
-            continue
-        label = "the cell above shows" if name == SHOWN else f"`{name}` is"
-        if isinstance(w, torch.Tensor) and isinstance(g, torch.Tensor):
-            if g.shape != w.shape:
-                return f"{label} {_brief(g)}; want shape {tuple(w.shape)}"
-            return f"{label} {_brief(g)} of the right shape, with other values"
-        if type(g) is not type(w) and not (isinstance(g, int | float) and isinstance(w, float)):
-            return f"{label} {_brief(g)}; want {_brief(w)}"
-        if (
-            isinstance(w, list | tuple | dict)
-            and isinstance(g, list | tuple | dict)
-            and len(g) != len(w)
-        ):
-            return f"{label} {len(g):,} long; want {len(w):,}"
-        return f"{label} {_brief(g)}, not the expected value"
-    return "not the expected values"
+        try:
+            if same(g, w, 1e-4):
+                continue
+        except Exception:
+            pass
+        found.append(describe(label(name), g, w))
+    return "; ".join(found[:2]) or "not the expected values"
 
 
 def short(text: str) -> str:
     return text if len(text) <= MAX_LINE else text[: MAX_LINE - 3] + "..."
 
 
+def _safe(test: Callable[[], bool]) -> bool:
+    """A test on the learner's values; one that cannot be read (NaN, None, a wrong type) fails."""
+    try:
+        return bool(test())
+    except Wrong:
+        raise
+    except Exception:
+        return False
+
+
 def diagnose(step: Step, got: Values) -> str:
-    """The ✓ text, or Wrong naming the mistake (a rule, a declared mistake, or the difference)."""
+    """The ✓ text, or Wrong: a rule the value breaks, a mistake the value proves (it equals the
+    mistake's value, or meets its `when`), or else the facts of the difference and a hint."""
     for rule in step.shape:
-        if rule.fails(got):
+        if _safe(lambda rule=rule: rule.fails(got)):
             raise Wrong(rule.says)
     want = step.reference()
-    if matches(got, want, step.tol):
+    if _safe(lambda: matches(got, want, step.tol)):
         for rule in step.rules:
-            if rule.fails(got):
+            if _safe(lambda rule=rule: rule.fails(got)):
                 raise Wrong(rule.says)
         return step.done(got)
     for mistake in step.mistakes:
         if mistake.when is not None:
-            if mistake.when(got):
+            if _safe(lambda m=mistake: m.when(got)):
                 raise Wrong(mistake.says)
-        elif matches(got, mistake.makes(), step.tol):
+        elif _safe(lambda m=mistake: matches(got, m.makes(), step.tol)):
             raise Wrong(mistake.says)
-    if step.judge is not None:
-        step.judge(got)
     raise Wrong(f"{differs(got, want)}. Hint: {step.hints[0]}")
 
 
@@ -248,10 +291,18 @@ def near(name: str, names: list[str] | tuple[str, ...] | None = None) -> str:
     return f"✗ no check named {name!r}.{also} (progress() lists this notebook's steps)"
 
 
+def changed(name: str, want: Callable[[], Any], why: str) -> Mistake:
+    """A name the step reads but does not own must be left as it was (later cells read it)."""
+
+    def when(v: Values) -> bool:
+        from helpers.checks.evidence import describe
+
+        if same(v[name], want()):
+            return False
+        raise Wrong(short(f"{describe(label(name), v[name], want())}: {why}"))
+
+    return Mistake(f"`{name}` itself changed: {why}", lambda: {name: None}, when=when)
+
+
 def is_tensor(value: Any) -> bool:
     return isinstance(value, torch.Tensor)
-
-
-def not_tensor(name: str, how: str) -> Rule:
-    """A shape rule: `name` must be a tensor."""
-    return Rule(f"`{name}` is not a tensor: {how}.", lambda v: not is_tensor(v.get(name)))

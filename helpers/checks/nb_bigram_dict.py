@@ -160,9 +160,9 @@ declare(
                 lambda: {"chs": [".", "a", "v", "a", "."]},
             ),
             Mistake(
-                "w is one item of chs: list(w) splits the word into its characters.",
+                "chs has the whole word as one item: list(w) splits it into its characters.",
                 lambda: {"chs": ["<S>", "ava", "<E>"]},
-                when=lambda v: len(v["chs"]) == 3,
+                when=lambda v: len(v["chs"]) == 3 and v["chs"][1] == "ava",
             ),
             Mistake(
                 "chs is right but the loop's last pair is not (a, <E>): pair chs with itself "
@@ -203,7 +203,7 @@ declare(
                 lambda: {"b": {}},
             ),
             Mistake(
-                "every count is 1: add to the count, b.get(pair, 0) + 1, don't overwrite it.",
+                "every count in b is 1: each pair adds 1 to its count, b.get(bigram, 0) + 1.",
                 lambda: {"b": dict.fromkeys(_b(), 1)},
                 when=lambda v: bool(v["b"]) and all(k == 1 for k in v["b"].values()),
             ),
@@ -259,27 +259,29 @@ declare(
         ),
         mistakes=(
             Mistake(
-                "the keys alone: sort b.items() to keep each (pair, count).",
+                "the items shown are the keys alone: sort b.items() to keep each (pair, count).",
                 lambda: {SHOWN: [k for k, _ in _top()]},
                 when=lambda v: all(isinstance(x, str) for x in v[SHOWN][0]),
             ),
             Mistake(
-                "smallest count first: sort by -count (or reverse=True).",
+                "the first item has count 1, the smallest: the ranking starts at the largest "
+                "count, key=lambda kv: -kv[1] (or reverse=True).",
                 lambda: {SHOWN: _top(reverse=False)},
                 when=lambda v: v[SHOWN][0][1] == 1,
             ),
             Mistake(
-                "sorted by the pair, not the count: key=lambda kv: -kv[1].",
+                "the first item's count is not the largest: sort by the count, "
+                "key=lambda kv: -kv[1].",
                 lambda: {SHOWN: sorted(_b().items())[:10]},
                 when=lambda v: v[SHOWN][0][1] != _top()[0][1],
             ),
             Mistake(
-                "fewer than ten: keep the first ten, [:10].",
+                "fewer than ten items shown: keep the first ten, [:10].",
                 lambda: {SHOWN: _top(5)},
                 when=lambda v: len(v[SHOWN]) < 10,
             ),
             Mistake(
-                "all the bigrams: keep the first ten, [:10].",
+                "more than ten items shown: keep the first ten, [:10].",
                 lambda: {SHOWN: _top(10_000)},
                 when=lambda v: len(v[SHOWN]) > 10,
             ),

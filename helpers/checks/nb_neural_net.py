@@ -103,7 +103,7 @@ declare(
                 lambda: {"xs": torch.tensor(Y), "ys": torch.tensor(X)},
             ),
             Mistake(
-                "4 pairs: emma has 5 with '.' at both ends; the end '.' is forgotten.",
+                "4 pairs: emma has 5, with '.' at both ends, chs = ['.'] + list(w) + ['.'].",
                 lambda: {"xs": torch.tensor(X[:4]), "ys": torch.tensor(Y[:4])},
                 when=lambda v: len(v["xs"]) == 4,
             ),

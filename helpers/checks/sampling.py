@@ -101,8 +101,8 @@ def mistakes(
 
     return (
         Mistake(
-            "g has not drawn anything: pass generator=g to torch.multinomial (without it the "
-            "names are not reproducible).",
+            "g's state is still that of its fresh seed: no draw used g after it was seeded "
+            "(torch.multinomial(..., generator=g), with g seeded once, before the loop).",
             lambda: {"state": fresh},
             when=lambda v: torch.equal(v["state"], fresh),
         ),
@@ -127,8 +127,8 @@ def mistakes(
             },
         ),
         Mistake(
-            "g has drawn a different number of names than 5: seed g right before the loop, "
-            "then for _ in range(5), drawing each character with generator=g.",
+            "these are the lesson's names, but not 5 of them (g's state and the names stop "
+            "elsewhere): for _ in range(5), drawing each character with generator=g.",
             lambda: _count(row, 4, keep),
             when=other_count,
         ),
