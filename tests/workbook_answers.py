@@ -1228,3 +1228,20 @@ ANSWERS += [
     ("net_table", OK, _TABLE.replace("TABLE", "F.softmax(W, dim=1)")),
     ("net_table", "keepdim forgotten", _TABLE.replace("TABLE", "W.exp() / W.exp().sum(1)")),
 ]
+ANSWERS += [
+    (
+        "trigram_train",
+        OK,
+        _("""
+            g = torch.Generator().manual_seed(2147483647)
+            W = torch.randn((2 * V, V), generator=g, requires_grad=True)
+            losses = []
+            for k in range(100):
+                loss = F.cross_entropy(xenc @ W, ys) + 0.01 * (W**2).mean()
+                losses.append(loss.item())
+                W.grad = None
+                loss.backward()
+                W.data += -30 * W.grad
+        """),
+    ),
+]

@@ -144,9 +144,11 @@ def replay(
     seconds: float = 120.0,
     log: Any = None,
     downstream: bool = False,
+    books: tuple[str, ...] = (),
 ) -> dict[str, str]:
     """Fill in every answer's `line`; return the reference solutions' check lines by step
-    (and "error:<notebook>:<cell>" for a solved cell that raised)."""
+    (and "error:<notebook>:<cell>" for a solved cell that raised). `books`: only the
+    notebooks whose numbers it lists."""
     learner = sys.modules["helpers.checks.learner"]
     solutions = json.loads((root / "workbook" / "solutions.json").read_text(encoding="utf-8"))
     by_step: dict[str, list[Answer]] = {}
@@ -156,10 +158,12 @@ def replay(
     for a in unknown:
         a.line = f"(no blank named {a.step!r})"
     refs: dict[str, str] = {}
-    books = sorted((root / "workbook").glob("[0-9][0-9]_*.ipynb"))
-    for book in books:
+    paths = sorted((root / "workbook").glob("[0-9][0-9]_*.ipynb"))
+    for book in paths:
+        if books and book.name[:2] not in books:
+            continue
         if log:
-            print(f"{book.name} ...", file=log, flush=True)
+            print(f"{book.name} ... ({time.perf_counter():.0f} s)", file=log, flush=True)
         cells = [c for c in json.loads(book.read_text(encoding="utf-8"))["cells"]]
         code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
         solved = [

@@ -216,7 +216,9 @@ def generate(
     solutions: dict[str, dict[str, object]] = {}
     owned: dict[str, list[str]] = {}  # a name the learner makes -> the checks it rests on
     order = list(STEPS)
-    rebinds_progress = False
+    rebinds_progress = any(  # a cell of the lesson names its own `progress` (a widget)
+        "progress" in _names(c.source)[1] for c in nb.cells if c.cell_type == "code"
+    )
     first_code = True
     slug = re.sub(r"^\d\d_", "", path.stem)
     for cell in nb.cells:
@@ -259,7 +261,6 @@ def generate(
                 owned[var] = [name]
             continue
         loads, stores = _names(cell.source)
-        rebinds_progress |= "progress" in stores
         deps = _deps(loads - stores, owned, order)
         gate = deps
         for var in stores:
@@ -272,7 +273,10 @@ def generate(
         out.cells.append(new)
         if first_code:
             first_code = False
-            imp = nbformat.v4.new_code_cell(IMPORT.format(name=path.name))
+            setup = IMPORT.format(name=path.name)
+            if rebinds_progress:  # imported again by the last cell, after the lesson's own
+                setup = setup.replace(" progress,", "")
+            imp = nbformat.v4.new_code_cell(setup)
             imp.id = "workbook-import"
             out.cells.append(imp)
     _keep_imports(out)

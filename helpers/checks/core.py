@@ -301,7 +301,7 @@ def changed(name: str, want: Callable[[], Any], why: str) -> Mistake:
             return False
         raise Wrong(short(f"{describe(label(name), v[name], want())}: {why}"))
 
-    return Mistake(f"`{name}` itself changed: {why}", lambda: {name: None}, when=when)
+    return Mistake(why, lambda: {name: want() + 1}, when=when)
 
 
 def is_tensor(value: Any) -> bool:

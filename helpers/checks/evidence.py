@@ -109,15 +109,6 @@ def _tensor(label: str, g: torch.Tensor, w: torch.Tensor) -> str:
         return f"{label} is all zeros (its sum should be {_n(float(wd.sum()))})"
     if g.dim() == 2 and g.shape[0] == g.shape[1] and torch.allclose(gd, wd.T, rtol=1e-4, atol=1e-6):
         return f"{label} is the expected table transposed: rows and columns swapped"
-    r = _scaled(gd, wd)
-    if r is not None:
-        name = _factor(r)
-        if name is None and abs(r - round(r)) < 1e-6 and abs(r) > 1:
-            name = f"{int(round(r)):,}"
-        return f"{label} is the expected value times {name or _n(r)}"
-    diff = gd - wd
-    if g.numel() > 1 and torch.allclose(diff, diff.flatten()[0].expand_as(diff), atol=1e-6):
-        return f"every entry of {label} is off by {_n(float(diff.flatten()[0]))}"
     if g.dim() == 2 and g.is_floating_point():
         rows_w = wd.sum(1)
         if torch.allclose(rows_w, torch.ones_like(rows_w), atol=1e-4):
@@ -128,6 +119,15 @@ def _tensor(label: str, g: torch.Tensor, w: torch.Tensor) -> str:
             bad = [i for i, s in enumerate(gd.sum(1).tolist()) if not math.isclose(s, 1, abs_tol=1e-4)]
             if bad:
                 return f"rows {_which(bad, g.shape[0])} of {label} do not sum to 1"
+    r = _scaled(gd, wd)
+    if r is not None:
+        name = _factor(r)
+        if name is None and abs(r - round(r)) < 1e-6 and abs(r) > 1:
+            name = f"{int(round(r)):,}"
+        return f"{label} is the expected value times {name or _n(r)}"
+    diff = gd - wd
+    if g.numel() > 1 and torch.allclose(diff, diff.flatten()[0].expand_as(diff), atol=1e-6):
+        return f"every entry of {label} is off by {_n(float(diff.flatten()[0]))}"
     if g.dim() == 2:
         return _table(label, gd, wd, not g.is_floating_point() and not w.is_floating_point())
     if g.dim() <= 1:
