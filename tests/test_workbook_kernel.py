@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbclient.util import run_sync
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = next((ROOT / "workbook").glob("01_*.ipynb"))
@@ -84,8 +85,8 @@ def test_the_value_under_the_cell(kernel) -> None:  # type: ignore[no-untyped-de
 
 def test_after_a_restart_the_passes_are_gone(kernel) -> None:  # type: ignore[no-untyped-def]
     run, client = kernel
-    client.km.restart_kernel()
-    client.kc.wait_for_ready(timeout=60)
+    run_sync(client.km.restart_kernel)()
+    run_sync(client.kc.wait_for_ready)(timeout=60)
     cells = [c.source for c in nbformat.read(BOOK, as_version=4).cells if c.cell_type == "code"]
     run(cells[0])
     run(cells[1])

@@ -166,6 +166,8 @@ def replay(
             print(f"{book.name} ... ({time.perf_counter():.0f} s)", file=log, flush=True)
         cells = [c for c in json.loads(book.read_text(encoding="utf-8"))["cells"]]
         code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+        if not any(_check_of(s) in by_step for s in code):
+            continue  # no answer to any of its blanks
         solved = [
             solutions[b]["solution"] if (b := _check_of(code[i + 1]) if i + 1 < len(code) else None)
             else s
@@ -190,6 +192,7 @@ def replay(
                         a.hang = isinstance(error, Hang)
                         learner._last.clear()
                         learner._last.update(value=value, error=error, source=a.code)
+                        learner._last["printed"] = a.output
                         _, err, printed = run_cell(f'check("{blank_of}")', ans, seconds)
                         a.line = printed.strip() if err is None else f"TRACEBACK {err!r}"
                         if isinstance(err, Hang):

@@ -33,6 +33,7 @@ NOTEBOOKS = (
 )
 SHOWN = "_"  # the value shown under the learner's cell
 CELL = "__cell__"  # the source of the learner's last cell (not a name a learner writes)
+PRINTED = "__printed__"  # what the learner's last cell printed, when the hook saw it
 MAX_LINE = 300
 
 
@@ -115,6 +116,43 @@ def get(ns: Mapping[str, Any], name: str) -> Any:
             "(print shows a value but leaves none)."
         )
     return value
+
+
+def printed_pairs(ns: Mapping[str, Any], words: list[str], frame: tuple[str, str] | None) -> None:
+    """When the cell's printed lines are known: its pair lines must be the pairs of `words`
+    (each framed by `frame`, if given), printed as print(ch1, ch2) prints them. Wrong says the
+    first fact that differs."""
+    text = ns.get(PRINTED)
+    if not isinstance(text, str):
+        return
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    want = []
+    for w in words:
+        chs = [frame[0], *w, frame[1]] if frame else list(w)
+        want += [f"{a} {b}" for a, b in zip(chs, chs[1:], strict=False)]
+    got = [  # the blank's print(w) lines and any longer print aside
+        line for line in lines if line not in words and len(line.split()) <= 2 and len(line) <= 9
+    ]
+    if got == want or not got:  # nothing pair-like printed: the names decide
+        return
+    shown = ", ".join(repr(x) for x in got[:4]) + (", ..." if len(got) > 4 else "")
+    if len(got) != len(want):
+        each = f"{len(words)} words" if len(words) > 1 else repr(words[0])
+        raise Wrong(
+            short(
+                f"your cell printed {len(got)} pair lines ({shown}); {each} "
+                f"{'have' if len(words) > 1 else 'has'} {len(want)}: "
+                + ", ".join(repr(x) for x in want[:4])
+                + (", ..." if len(want) > 4 else "")
+            )
+        )
+    k = next(i for i, (a, b) in enumerate(zip(got, want, strict=True)) if a != b)
+    raise Wrong(
+        short(
+            f"pair line {k + 1} printed is {got[k]!r}; the lesson's loop prints {want[k]!r} "
+            "(print(ch1, ch2), ch1 then the character after it)"
+        )
+    )
 
 
 class _Late(Exception):

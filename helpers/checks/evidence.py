@@ -54,6 +54,13 @@ def kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+def _at(label: str, key: str) -> str:
+    """label[key], inside the label's backticks."""
+    if label.startswith("`") and label.endswith("`"):
+        return f"`{label[1:-1]}[{key}]`"
+    return f"{label}[{key}]"
+
+
 def _index(i: int, size: int) -> str:
     return f"{i} ({SYMBOLS[i]!r})" if size == 27 else str(i)
 
@@ -194,7 +201,8 @@ def _number(label: str, g: Any, w: float) -> str:
     if float(w).is_integer() and g.is_integer():
         d = int(g - w)
         return f"{label} is {_n(g)}: {_n(abs(d))} {'more' if d > 0 else 'less'} than expected"
-    return f"{label} is {_n(g)}, not the expected value"
+    d = g - w
+    return f"{label} is {_n(g)}: {_n(abs(d))} {'more' if d > 0 else 'less'} than expected"
 
 
 def _sequence(label: str, g: list[Any] | tuple[Any, ...], w: list[Any] | tuple[Any, ...]) -> str:
@@ -202,7 +210,7 @@ def _sequence(label: str, g: list[Any] | tuple[Any, ...], w: list[Any] | tuple[A
         return f"{label} holds the same item {len(g)} times: {g[0]!r}"[:200]
     for k, (a, b) in enumerate(zip(g, w, strict=False)):
         if not _equal(a, b):
-            inner = describe(f"{label}[{k}]", a, b)
+            inner = describe(_at(label, str(k)), a, b)
             more = f" ({len(g):,} items; want {len(w):,})" if len(g) != len(w) else ""
             return inner + more
     if len(g) != len(w):
@@ -232,9 +240,10 @@ def _mapping(label: str, g: Mapping[Any, Any], w: Mapping[Any, Any]) -> str:
         parts.append(f"{label} has the extra key{'s' if len(extra) > 1 else ''} {_keys(extra)}")
     try:
         seen: dict[Any, Any] = {}
-        for k, v in g.items():
+        distinct = len(set(w.values())) == len(w)  # an index like stoi: no two keys share one
+        for k, v in g.items() if distinct else ():
             if isinstance(v, int | str) and v in seen:
-                parts.append(f"{label}[{seen[v]!r}] and {label}[{k!r}] are both {v!r}")
+                parts.append(f"{_at(label, repr(seen[v]))} and {_at(label, repr(k))} are both {v!r}")
                 break
             if isinstance(v, int | str):
                 seen[v] = k
@@ -243,7 +252,7 @@ def _mapping(label: str, g: Mapping[Any, Any], w: Mapping[Any, Any]) -> str:
     if not parts:
         for k in w:
             if not _equal(g[k], w[k]):
-                return describe(f"{label}[{k!r}]", g[k], w[k])
+                return describe(_at(label, repr(k)), g[k], w[k])
     return "; ".join(parts) or f"{label} differs from the expected value"
 
 

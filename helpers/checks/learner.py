@@ -17,6 +17,7 @@ from typing import Any
 
 from helpers.checks.core import (
     CELL,
+    PRINTED,
     SHOWN,
     STEPS,
     Missing,
@@ -58,6 +59,8 @@ def _with_shown(step: Step, ns: Mapping[str, Any]) -> Mapping[str, Any]:
     """ns, with `_` the value of the learner's last cell (when the hook has seen one)."""
     if "source" in _last:  # the learner's own cell, for looks that read a loop's names
         ns = {**ns, CELL: _last["source"]}
+    if isinstance(_last.get("printed"), str):
+        ns = {**ns, PRINTED: _last["printed"]}
     if SHOWN not in step.reads or "value" not in _last:
         return ns
     value = _last["value"]
@@ -373,8 +376,37 @@ def needs(*names: Any) -> None:
         )
 
 
+class _Tee:
+    """sys.stdout as it was, also keeping what the running cell prints (for the checks of
+    loops that print their pairs)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.kept: list[str] = []
+
+    def write(self, text: str) -> int:
+        if sum(map(len, self.kept)) < 200_000:
+            self.kept.append(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _before(*_args: Any) -> None:
+    """pre_run_cell: start keeping what this cell prints."""
+    import sys
+
+    if not isinstance(sys.stdout, _Tee):
+        sys.stdout = _Tee(sys.stdout)
+    sys.stdout.kept = []
+
+
 def _after(result: Any) -> None:
-    """post_run_cell: keep the value and error of the last cell that is not a check call."""
+    """post_run_cell: keep the value, error and printed text of the last cell that is not a
+    check call."""
+    import sys
+
     source = getattr(getattr(result, "info", None), "raw_cell", "") or ""
     if all(_OWN.match(line) for line in source.splitlines()) and source.strip():
         return
@@ -384,6 +416,8 @@ def _after(result: Any) -> None:
         error=getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None),
         source=source,
     )
+    if isinstance(sys.stdout, _Tee):
+        _last["printed"] = "".join(sys.stdout.kept)
 
 
 def _hook() -> None:
@@ -393,6 +427,7 @@ def _hook() -> None:
         return
     shell = get_ipython()
     if shell is not None and _after not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("pre_run_cell", _before)
         shell.events.register("post_run_cell", _after)
 
 

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from helpers.checks import ref
-from helpers.checks.core import CELL, SHOWN, Mistake, Rule, Step, Wrong, declare, get
+from helpers.checks.core import (
+    CELL,
+    SHOWN,
+    Mistake,
+    Rule,
+    Step,
+    Wrong,
+    declare,
+    get,
+    printed_pairs,
+)
 
 
 def _b(start: str = "<S>", end: str = "<E>") -> dict[tuple[str, str], int]:
@@ -66,6 +77,10 @@ def _relative(canon: str) -> Any:
         def tok(ch: Any) -> Any:
             return ends.get(ch, ch if ch in ("<S>", "<E>", ".") else "?")
 
+        source = str(ns.get(CELL, ""))
+        m = re.search(r"for\s+\w+\s+in\s+words\[:(\d+)\]", source)
+        looped = list(ref.words()[: int(m.group(1))]) if m else [w]
+        printed_pairs(ns, looped, ("<S>", "<E>") if canon == "ava" else None)
         ch1, ch2 = _pair(ns)
         out = {"ch1": tok(ch1), "ch2": tok(ch2)}
         if "chs" in ns or canon == "ava":

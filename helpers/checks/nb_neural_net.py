@@ -74,6 +74,12 @@ def loss_mistakes(name: str = "loss") -> tuple[Mistake, ...]:
 
 
 def _look_loss(ns: Mapping[str, Any]) -> dict[str, Any]:
+    value = get(ns, "loss")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise Wrong(
+            f"loss is the Python {type(value).__name__} {value:.4f}, not a tensor: notebook 07 "
+            "calls loss.backward() on it, which needs the tensor (no .item() here)."
+        )
     return {"loss": number(ns, "loss")}
 
 

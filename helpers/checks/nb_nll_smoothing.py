@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import torch
 
 from helpers.checks import ref
-from helpers.checks.core import Mistake, Rule, Step, Wrong, changed, declare, get, is_tensor
+from helpers.checks.core import CELL, Mistake, Rule, Step, Wrong, changed, declare, get, is_tensor
 
 READS = ("log_likelihood", "nll", "n")
 LOOP_HINT = (
@@ -28,6 +29,14 @@ def _number(ns: Mapping[str, Any], name: str) -> float:
 
 
 def _look(ns: Mapping[str, Any]) -> dict[str, Any]:
+    cell = str(ns.get(CELL, ""))
+    if re.search(r"\blog_likelihood\s*\+=", cell) and not re.search(
+        r"\blog_likelihood\s*=[^=]", cell
+    ):
+        raise Wrong(
+            "your cell adds to log_likelihood without setting it first: it goes on from the "
+            "sum an earlier cell left. Start with log_likelihood = 0.0 (and n = 0)."
+        )
     return {
         "log_likelihood": _number(ns, "log_likelihood"),
         "nll": _number(ns, "nll"),

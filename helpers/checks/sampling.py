@@ -3,13 +3,14 @@ compared with the lesson's loop on the same rows; its mistakes are the loops lea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import torch
 
 from helpers.checks import ref
-from helpers.checks.core import Missing, Mistake, Wrong, get
+from helpers.checks.core import CELL, Missing, Mistake, Wrong, get
 
 Row = Callable[[int], torch.Tensor]
 
@@ -43,6 +44,12 @@ def names(ns: Mapping[str, Any], name: str) -> list[str]:
 def look_out(ns: Mapping[str, Any]) -> dict[str, Any]:
     """The last name of a loop that prints its names: "".join(out), and g's state."""
     if "out" not in ns and "g" in ns:  # the loop ran, and kept its names some other way
+        kept = re.findall(r"(\w+)\s*(?:\+=\s*itos\[ix\]|\.append\(itos\[ix\]\))", str(ns.get(CELL, "")))
+        if kept and kept[-1] in ns:
+            value = ns[kept[-1]]
+            name = "".join(value) if isinstance(value, list) else value
+            if isinstance(name, str):
+                return {"name": name, "state": generator(ns).get_state()}
         raise Wrong(
             "no `out`: the check reads the last name from `out`, the list each draw appends "
             "itos[ix] to (out = [] at the start of each name, as the blank says)."
