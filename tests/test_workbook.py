@@ -169,7 +169,12 @@ def test_a_learners_function_that_never_returns_is_stopped() -> None:
 def test_nan_and_none_values_get_a_fact_not_could_not_check() -> None:
     import torch
 
-    for N in (torch.full((27, 27), float("nan")), None, "N", torch.zeros(27, 27, dtype=torch.int32)):
+    for N in (
+        torch.full((27, 27), float("nan")),
+        None,
+        "N",
+        torch.zeros(27, 27, dtype=torch.int32),
+    ):
         ok, line = learner.result("count_matrix", {"N": N})
         assert not ok and line.startswith("✗ ") and "could not check" not in line, line
     assert learner.result("count_matrix", {"N": torch.zeros(27, 27, dtype=torch.int32)})[
@@ -211,9 +216,11 @@ def test_PyTorchs_errors_the_lesson_teaches_are_said_in_its_words() -> None:
         line = learner._raised(learner.STEPS["backward"])
     finally:
         learner._last.clear()
-    assert line is not None and "own forward pass" in line and "retain_graph" not in line.split(
-        "(PyTorch"
-    )[0]
+    assert (
+        line is not None
+        and "own forward pass" in line
+        and "retain_graph" not in line.split("(PyTorch")[0]
+    )
 
 
 def test_hint_then_solution(capsys: pytest.CaptureFixture[str]) -> None:

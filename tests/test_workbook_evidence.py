@@ -35,7 +35,9 @@ def test_zeros_nan_and_sums() -> None:
     g = w.clone()
     g[:, 0] = 0
     line = describe("N", g, w)
-    assert line.startswith("N.sum() is 8, 4 short") and "column 0 all zeros (expected sum 4)" in line
+    assert (
+        line.startswith("N.sum() is 8, 4 short") and "column 0 all zeros (expected sum 4)" in line
+    )
 
 
 def test_factors_and_offsets() -> None:

@@ -92,3 +92,10 @@ def test_after_a_restart_the_passes_are_gone(kernel) -> None:  # type: ignore[no
     run(cells[1])
     out = run('needs("words")')
     assert out.startswith("ERROR ⏸"), out
+
+
+def test_what_a_cell_prints_is_kept_for_the_checks(kernel) -> None:  # type: ignore[no-untyped-def]
+    run, _ = kernel
+    run("from helpers.checks import learner as _learner")
+    run('for ch1, ch2 in zip("emma", "mma"):\n    print(ch1, ch2)')
+    assert run("print(repr(_learner._last.get('printed')))").strip() == repr("e m\nm m\nm a\n")

@@ -88,7 +88,8 @@ def run_cell(source: str, ns: dict[str, Any], seconds: float = 60.0) -> tuple[An
                 tree = ast.parse(code)
                 last = None
                 if tree.body and isinstance(tree.body[-1], ast.Expr):
-                    last = ast.Expression(tree.body.pop().value)
+                    last = ast.Expression(tree.body[-1].value)
+                    tree.body.pop()
                 exec(compile(tree, "<cell>", "exec"), ns)
                 if last is not None:
                     value = eval(compile(last, "<cell>", "eval"), ns)
@@ -169,7 +170,8 @@ def replay(
         if not any(_check_of(s) in by_step for s in code):
             continue  # no answer to any of its blanks
         solved = [
-            solutions[b]["solution"] if (b := _check_of(code[i + 1]) if i + 1 < len(code) else None)
+            solutions[b]["solution"]
+            if (b := _check_of(code[i + 1]) if i + 1 < len(code) else None)
             else s
             for i, s in enumerate(code)
         ]
@@ -249,7 +251,7 @@ def load_jsonl(path: Path) -> list[Answer]:
 
 def load_corpus() -> list[Answer]:
     sys.path.insert(0, str(ROOT / "tests"))
-    from workbook_answers import ANSWERS, OK
+    from workbook_answers import ANSWERS, OK  # type: ignore[import-not-found]
 
     return [Answer(step, exp == OK, code, "" if exp == OK else exp) for step, exp, code in ANSWERS]
 

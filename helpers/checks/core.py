@@ -288,10 +288,10 @@ def short(text: str) -> str:
     return text if len(text) <= MAX_LINE else text[: MAX_LINE - 3] + "..."
 
 
-def _safe(test: Callable[[], bool]) -> bool:
+def _safe(test: Callable[..., bool], *args: Any) -> bool:
     """A test on the learner's values; one that cannot be read (NaN, None, a wrong type) fails."""
     try:
-        return bool(test())
+        return bool(test(*args))
     except Wrong:
         raise
     except Exception:
@@ -302,19 +302,19 @@ def diagnose(step: Step, got: Values) -> str:
     """The ✓ text, or Wrong: a rule the value breaks, a mistake the value proves (it equals the
     mistake's value, or meets its `when`), or else the facts of the difference and a hint."""
     for rule in step.shape:
-        if _safe(lambda rule=rule: rule.fails(got)):
+        if _safe(rule.fails, got):
             raise Wrong(rule.says)
     want = step.reference()
-    if _safe(lambda: matches(got, want, step.tol)):
+    if _safe(matches, got, want, step.tol):
         for rule in step.rules:
-            if _safe(lambda rule=rule: rule.fails(got)):
+            if _safe(rule.fails, got):
                 raise Wrong(rule.says)
         return step.done(got)
     for mistake in step.mistakes:
         if mistake.when is not None:
-            if _safe(lambda m=mistake: m.when(got)):
+            if _safe(mistake.when, got):
                 raise Wrong(mistake.says)
-        elif _safe(lambda m=mistake: matches(got, m.makes(), step.tol)):
+        elif _safe(lambda made: matches(got, made(), step.tol), mistake.makes):
             raise Wrong(mistake.says)
     raise Wrong(f"{differs(got, want)}. Hint: {step.hints[0]}")
 

@@ -123,7 +123,9 @@ def _tensor(label: str, g: torch.Tensor, w: torch.Tensor) -> str:
                 return f"{label}'s columns sum to 1; its rows should (normalise along dim 1)"
             if math.isclose(float(gd.sum()), 1, abs_tol=1e-4):
                 return f"{label} sums to 1 over the whole table; each row should sum to 1"
-            bad = [i for i, s in enumerate(gd.sum(1).tolist()) if not math.isclose(s, 1, abs_tol=1e-4)]
+            bad = [
+                i for i, s in enumerate(gd.sum(1).tolist()) if not math.isclose(s, 1, abs_tol=1e-4)
+            ]
             if bad:
                 return f"rows {_which(bad, g.shape[0])} of {label} do not sum to 1"
     r = _scaled(gd, wd)
@@ -147,8 +149,8 @@ def _tensor(label: str, g: torch.Tensor, w: torch.Tensor) -> str:
                 f"{label} differs in {len(far):,} of {g.numel():,} entries, first at [{k}]: "
                 f"{_n(float(gd[k]))} where {_n(float(wd[k]))} is expected"
             )
-    far = int((~torch.isclose(gd, wd, rtol=1e-4, atol=1e-4)).sum())
-    return f"{label} has the right shape; {far:,} of {g.numel():,} entries differ"
+    n_far = int((~torch.isclose(gd, wd, rtol=1e-4, atol=1e-4)).sum())
+    return f"{label} has the right shape; {n_far:,} of {g.numel():,} entries differ"
 
 
 def _table(label: str, g: torch.Tensor, w: torch.Tensor, counts: bool) -> str:
@@ -161,8 +163,10 @@ def _table(label: str, g: torch.Tensor, w: torch.Tensor, counts: bool) -> str:
         )
     for axis, what in ((1, "row"), (0, "column")):
         empty = [
-            i for i in range(g.shape[1 - axis])
-            if bool((g.select(1 - axis, i) == 0).all()) and not bool((w.select(1 - axis, i) == 0).all())
+            i
+            for i in range(g.shape[1 - axis])
+            if bool((g.select(1 - axis, i) == 0).all())
+            and not bool((w.select(1 - axis, i) == 0).all())
         ]
         if empty:
             sums = sum(float(w.select(1 - axis, i).sum()) for i in empty)
@@ -243,7 +247,9 @@ def _mapping(label: str, g: Mapping[Any, Any], w: Mapping[Any, Any]) -> str:
         distinct = len(set(w.values())) == len(w)  # an index like stoi: no two keys share one
         for k, v in g.items() if distinct else ():
             if isinstance(v, int | str) and v in seen:
-                parts.append(f"{_at(label, repr(seen[v]))} and {_at(label, repr(k))} are both {v!r}")
+                parts.append(
+                    f"{_at(label, repr(seen[v]))} and {_at(label, repr(k))} are both {v!r}"
+                )
                 break
             if isinstance(v, int | str):
                 seen[v] = k
@@ -257,7 +263,9 @@ def _mapping(label: str, g: Mapping[Any, Any], w: Mapping[Any, Any]) -> str:
 
 
 def _keys(keys: list[Any]) -> str:
-    return ", ".join(repr(k) for k in keys[:4]) + (f" and {len(keys) - 4} more" if len(keys) > 4 else "")
+    return ", ".join(repr(k) for k in keys[:4]) + (
+        f" and {len(keys) - 4} more" if len(keys) > 4 else ""
+    )
 
 
 def _equal(a: Any, b: Any) -> bool:

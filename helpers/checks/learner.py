@@ -169,13 +169,11 @@ TAUGHT = (
     ),
     (
         "unsupported operand type(s) for +: 'NoneType' and",
-        "W.grad is None at the update: loss.backward() must run after W.grad = None, "
-        "not before it",
+        "W.grad is None at the update: loss.backward() must run after W.grad = None, not before it",
     ),
     (
         "unsupported operand type(s) for *: 'float' and 'NoneType'",
-        "W.grad is None at the update: loss.backward() must run after W.grad = None, "
-        "not before it",
+        "W.grad is None at the update: loss.backward() must run after W.grad = None, not before it",
     ),
     (
         "invalid multinomial distribution",
@@ -194,9 +192,11 @@ def _raised(step: Step) -> str | None:
         for words, cause in TAUGHT:
             if words in str(err):
                 return short(f"✗ your cell above stopped: {cause}. (PyTorch: {text})")
-        if isinstance(err, NameError) and getattr(err, "name", None):
+        if isinstance(err, NameError) and err.name:
             maker = _maker(err.name)
-            where = f'the blank of check("{maker}") makes it' if maker else "an earlier cell makes it"
+            where = (
+                f'the blank of check("{maker}") makes it' if maker else "an earlier cell makes it"
+            )
             return short(
                 f"✗ your cell above stopped: `{err.name}` does not exist yet: {where}; run the "
                 "notebook's cells from the top, in order."
@@ -223,9 +223,7 @@ def _maker(name: str) -> str | None:
     return None
 
 
-HANG = (
-    "a loop that never ends? A sampling loop ends when ix == 0; a while loop needs a break."
-)
+HANG = "a loop that never ends? A sampling loop ends when ix == 0; a while loop needs a break."
 
 
 def _named(arg: Any, ns: Mapping[str, Any] | None = None) -> str | None:

@@ -109,9 +109,7 @@ declare(
                 "p is another row of N as probabilities, not row 0 ('.'): N[0]. If you ran the "
                 "sampling cells, they overwrote p: run this cell again, then its check.",
                 lambda: {"p": ref.count_row(1)},
-                when=lambda v: any(
-                    same(v["p"], ref.count_row(k), 1e-6) for k in range(1, ref.V)
-                ),
+                when=lambda v: any(same(v["p"], ref.count_row(k), 1e-6) for k in range(1, ref.V)),
             ),
         ),
     ),

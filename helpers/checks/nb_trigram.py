@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from helpers.checks import ref
-from helpers.checks.core import Mistake, Rule, Step, Wrong, call, declare, get, is_tensor
+from helpers.checks.core import Mistake, Rule, Step, Wrong, call, declare, get
 from helpers.checks.nb_neural_net import tensors
 from helpers.checks.nb_training import TRAIN, _look_losses
 

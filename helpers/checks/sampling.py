@@ -44,7 +44,9 @@ def names(ns: Mapping[str, Any], name: str) -> list[str]:
 def look_out(ns: Mapping[str, Any]) -> dict[str, Any]:
     """The last name of a loop that prints its names: "".join(out), and g's state."""
     if "out" not in ns and "g" in ns:  # the loop ran, and kept its names some other way
-        kept = re.findall(r"(\w+)\s*(?:\+=\s*itos\[ix\]|\.append\(itos\[ix\]\))", str(ns.get(CELL, "")))
+        kept = re.findall(
+            r"(\w+)\s*(?:\+=\s*itos\[ix\]|\.append\(itos\[ix\]\))", str(ns.get(CELL, ""))
+        )
         if kept and kept[-1] in ns:
             value = ns[kept[-1]]
             name = "".join(value) if isinstance(value, list) else value
