@@ -281,7 +281,7 @@ def differs(got: Values, want: Values) -> str:
         except Exception:
             pass
         found.append(describe(label(name), g, w))
-    return "; ".join(found[:2]) or "not the expected values"
+    return "; ".join(found[:3]) or "not the expected values"
 
 
 def short(text: str) -> str:

@@ -114,6 +114,10 @@ def _tensor(label: str, g: torch.Tensor, w: torch.Tensor) -> str:
         return f"{label} holds {inf:,} infinite values"
     if g.numel() > 1 and bool((gd == 0).all()) and not bool((wd == 0).all()):
         return f"{label} is all zeros (its sum should be {_n(float(wd.sum()))})"
+    if g.dim() == 1 and g.is_floating_point() and math.isclose(float(wd.sum()), 1, abs_tol=1e-4):
+        total = float(gd.sum())
+        if not math.isclose(total, 1, abs_tol=1e-4):
+            return f"{label} sums to {_n(total)}, not 1: probabilities sum to 1"
     if g.dim() == 2 and g.shape[0] == g.shape[1] and torch.allclose(gd, wd.T, rtol=1e-4, atol=1e-6):
         return f"{label} is the expected table transposed: rows and columns swapped"
     if g.dim() == 2 and g.is_floating_point():
@@ -193,6 +197,8 @@ def _number(label: str, g: Any, w: float) -> str:
     g = float(g)
     if math.isnan(g):
         return f"{label} is NaN"
+    if math.isinf(g) and not math.isinf(w):
+        return f"{label} is {g}: the log of a probability 0 is -inf"
     if w != 0 and g != 0:
         name = _factor(g / w)
         if name:

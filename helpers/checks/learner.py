@@ -142,8 +142,8 @@ def _printed(source: str, ns: Mapping[str, Any]) -> Any:
 TAUGHT = (
     (
         "backward through the graph a second time",
-        "backward() ran twice through the same graph: each step needs its own forward pass "
-        "(logits, counts, probs, loss) inside the loop, before loss.backward()",
+        "backward() ran twice through the same graph: each loss.backward() needs its own "
+        "forward pass (in a loop: logits, counts, probs and loss inside it, before backward)",
     ),
     (
         "does not require grad and does not have a grad_fn",
