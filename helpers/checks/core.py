@@ -258,7 +258,7 @@ LABELS = {
     "steps": "len(losses)",
     "last": "losses[-1]",
     "counts": "the bigram counts of (xs, ys)",
-    "emma": "the pairs your loop printed",
+    "emma": "trigrams_of('emma')",
     "state": "g's state",
     "grad": "W.grad",
 }

@@ -104,7 +104,7 @@ def _tensor(label: str, g: torch.Tensor, w: torch.Tensor) -> str:
     if g.shape != w.shape:
         if g.dim() == 2 and g.T.shape == w.shape:
             return f"{label} {kind(g)}: shape {tuple(g.shape)} is {tuple(w.shape)} transposed"
-        return f"{label} {kind(g)}; want shape {tuple(w.shape)}"
+        return f"{label} is {kind(g)}; want shape {tuple(w.shape)}"
     gd, wd = g.double(), w.double()
     nan = int(torch.isnan(gd).sum())
     if nan:

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from helpers.checks import ref
-from helpers.checks.core import Mistake, Rule, Step, Wrong, call, declare, get
+from helpers.checks.core import Mistake, Rule, Step, Wrong, call, declare, get, same
 from helpers.checks.nb_neural_net import tensors
 from helpers.checks.nb_training import TRAIN, _look_losses
 
@@ -271,7 +271,10 @@ declare(
             Mistake(
                 "logits_index = W[x1] + W[V + x2]: the first half of W for c1, the second for c2.",
                 lambda: {"logits_index": _inputs()["logits_index"] * 0},
-                when=lambda v: tuple(v["logits_index"].shape) == (ref.BIGRAMS, V),
+                when=lambda v: (
+                    tuple(v["logits_index"].shape) == (ref.BIGRAMS, V)
+                    and not same(v["logits_index"], _inputs()["logits_index"])
+                ),
             ),
         ),
     ),
