@@ -544,7 +544,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ),
     (
         "sampling_loop",
-        "closing '.'",
+        "does not end in '.'",
         loop(
             "p = N[ix].float() / N[ix].sum()",
             **{

@@ -61,6 +61,13 @@ def _at(label: str, key: str) -> str:
     return f"{label}[{key}]"
 
 
+def _dot(label: str, attr: str) -> str:
+    """label.attr, inside the label's backticks."""
+    if label.startswith("`") and label.endswith("`"):
+        return f"`{label[1:-1]}.{attr}`"
+    return f"{label}.{attr}"
+
+
 def _index(i: int, size: int) -> str:
     return f"{i} ({SYMBOLS[i]!r})" if size == 27 else str(i)
 
@@ -106,6 +113,10 @@ def _tensor(label: str, g: torch.Tensor, w: torch.Tensor) -> str:
             return f"{label} {kind(g)}: shape {tuple(g.shape)} is {tuple(w.shape)} transposed"
         return f"{label} is {kind(g)}; want shape {tuple(w.shape)}"
     gd, wd = g.double(), w.double()
+    narrow = ""
+    if g.dtype in (torch.uint8, torch.int8, torch.int16) and g.dtype != w.dtype:
+        top = {torch.uint8: 255, torch.int8: 127, torch.int16: 32_767}[g.dtype]
+        narrow = f"{label} is {str(g.dtype).replace('torch.', '')}, which holds at most {top:,}; "
     nan = int(torch.isnan(gd).sum())
     if nan:
         return f"{label} holds {nan:,} NaN values (of {g.numel():,})"
@@ -142,7 +153,11 @@ def _tensor(label: str, g: torch.Tensor, w: torch.Tensor) -> str:
     if g.numel() > 1 and torch.allclose(diff, diff.flatten()[0].expand_as(diff), atol=1e-6):
         return f"every entry of {label} is off by {_n(float(diff.flatten()[0]))}"
     if g.dim() == 2:
-        return _table(label, gd, wd, not g.is_floating_point() and not w.is_floating_point())
+        counts = not g.is_floating_point() and not w.is_floating_point()
+        line = narrow + _table(label, gd, wd, counts)
+        if counts and bool(((gd == 0) | (gd == 1)).all()) and float(wd.max()) > 1:
+            line += f"; every entry of {label} is 0 or 1"
+        return line
     if g.dim() <= 1:
         far = (~torch.isclose(gd, wd, rtol=1e-4, atol=1e-4)).nonzero().flatten().tolist()
         if g.dim() == 0:
@@ -163,7 +178,8 @@ def _table(label: str, g: torch.Tensor, w: torch.Tensor, counts: bool) -> str:
     if counts and gs != ws:
         gap = ws - gs
         parts.append(
-            f"{label}.sum() is {_n(gs)}, " + (f"{_n(gap)} short" if gap > 0 else f"{_n(-gap)} over")
+            f"{_dot(label, 'sum()')} is {_n(gs)}, "
+            + (f"{_n(gap)} short" if gap > 0 else f"{_n(-gap)} over")
         )
     for axis, what in ((1, "row"), (0, "column")):
         empty = [
