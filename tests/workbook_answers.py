@@ -725,15 +725,15 @@ ANSWERS: list[tuple[str, str, str]] = [
         OK,
         "g = torch.Generator().manual_seed(2147483647)\nW = torch.randn((27, 27), generator=g)\nlogits = W[xs]",
     ),
-    ("logits", "not the seeded one", "W = torch.randn((27, 27))\nlogits = xenc @ W"),
+    ("logits", "not the lesson's seeded W", "W = torch.randn((27, 27))\nlogits = xenc @ W"),
     (
         "logits",
-        "stopped with NameError",
+        "does not exist yet",
         "W = torch.randn((27, 27), generator=g)\nlogits = xenc @ W",
     ),
     (
         "logits",
-        "not the seeded one",
+        "not the lesson's seeded W",
         "g = torch.Generator().manual_seed(42)\nW = torch.randn((27, 27), generator=g)\nlogits = xenc @ W",
     ),
     (
@@ -1134,7 +1134,7 @@ ANSWERS += [
         .replace("name +=", "out +=")
         .replace("print(name)", "print(out)"),
     ),
-    ("sampling_loop", "no `out`", _NAMES),
+    ("sampling_loop", OK, _NAMES),  # the name kept in `name`: no later cell reads `out`
     ("sampling_loop", "seeded with 3", _NAMES.replace("2147483647", "3").replace("name", "out")),
     ("count_matrix", OK, _COUNT.replace("CHS", "['.'] + list(w) + ['.']")),
     ("count_matrix", "start '.' is forgotten", _COUNT.replace("CHS", "list(w) + ['.']")),

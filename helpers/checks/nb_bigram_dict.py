@@ -80,9 +80,10 @@ def _relative(canon: str) -> Any:
         source = str(ns.get(CELL, ""))
         m = re.search(r"for\s+\w+\s+in\s+words\[:(\d+)\]", source)
         looped = list(ref.words()[: int(m.group(1))]) if m else [w]
-        printed_pairs(ns, looped, ("<S>", "<E>") if canon == "ava" else None)
         ch1, ch2 = _pair(ns)
         out = {"ch1": tok(ch1), "ch2": tok(ch2)}
+        # checked by PRINTS once the names are right: what the loop printed
+        out[PRINTS] = (ns, looped, ("<S>", "<E>") if canon == "ava" else None)
         if "chs" in ns or canon == "ava":
             chs = get(ns, "chs")
             if isinstance(chs, list):
@@ -96,6 +97,13 @@ def _relative(canon: str) -> Any:
         return out
 
     return look
+
+
+PRINTS = "__prints__"
+_PRINTED = Rule(
+    "the pairs the loop printed differ",
+    lambda v: printed_pairs(*v[PRINTS]) is not None,  # raises Wrong, saying how they differ
+)
 
 
 def _pairs(v: dict[str, Any]) -> bool:
@@ -125,6 +133,7 @@ declare(
         done=lambda v: (
             "the last pair is the word's last two characters: zip stops where w[1:] runs out"
         ),
+        rules=(_PRINTED,),
         mistakes=(
             Mistake(
                 "the last pair is a character with itself: zip(w, w) pairs each character with "
@@ -161,6 +170,7 @@ declare(
                 lambda v: not isinstance(v["chs"], list),
             ),
         ),
+        rules=(_PRINTED,),
         mistakes=(
             Mistake(
                 'no "<E>" at the end: the end token is forgotten; add + ["<E>"].',
