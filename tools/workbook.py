@@ -147,8 +147,9 @@ def _intro(path: Path, checks: list[str]) -> str:
         f"`...`, run it, then run the `check(...)` cell below it: it prints ✓ with the value "
         f'that proves your answer, or ✗ and what is wrong. `hint("name")` gives the next hint, '
         f'`solution("name")` the reference solution, `progress()` the steps that pass. A cell '
-        f"that starts with `needs(...)` builds on your answers: it runs once their checks pass "
-        f"(after a restart, run the notebook from the top). Start again: *File → Revert "
+        f"that starts with `needs(...)` builds on your answers: it runs once their checks have "
+        f"passed; a pass is remembered until the kernel restarts (after a restart, run the "
+        f"notebook from the top). Start again: *File → Revert "
         f"Notebook to Checkpoint*, or `git checkout workbook/{path.name}`."
     )
 
