@@ -316,6 +316,9 @@ def diagnose(step: Step, got: Values) -> str:
                 raise Wrong(mistake.says)
         elif _safe(lambda made: matches(got, made(), step.tol), mistake.makes):
             raise Wrong(mistake.says)
+    for rule in step.rules:  # a rule the wrong value breaks is a fact about it too
+        if _safe(rule.fails, got):
+            raise Wrong(rule.says)
     raise Wrong(f"{differs(got, want)}. Hint: {step.hints[0]}")
 
 
