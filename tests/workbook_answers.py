@@ -267,7 +267,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ),
     (
         "bigram_counts",
-        "every count is 1",
+        "every count in b is 1",
         'b = {}\nfor w in words:\n    chs = ["<S>"] + list(w) + ["<E>"]\n    for ch1, ch2 in zip(chs, chs[1:]):\n        b[(ch1, ch2)] = 1',
     ),
     (
@@ -300,9 +300,9 @@ ANSWERS: list[tuple[str, str, str]] = [
         "import operator\n\nsorted(b.items(), key=operator.itemgetter(1), reverse=True)[:10]",
     ),
     ("ranked", OK, "top = sorted(b.items(), key=lambda x: -x[1])\ntop[:10]"),
-    ("ranked", "smallest count first", "sorted(b.items(), key=lambda kv: kv[1])[:10]"),
-    ("ranked", "sorted by the pair", "sorted(b.items())[:10]"),
-    ("ranked", "all the bigrams", "sorted(b.items(), key=lambda kv: -kv[1])"),
+    ("ranked", "has count 1, the smallest", "sorted(b.items(), key=lambda kv: kv[1])[:10]"),
+    ("ranked", "count is not the largest", "sorted(b.items())[:10]"),
+    ("ranked", "more than ten items", "sorted(b.items(), key=lambda kv: -kv[1])"),
     ("ranked", "fewer than ten", "sorted(b.items(), key=lambda kv: -kv[1])[:5]"),
     ("ranked", "keys alone", "sorted(b, key=lambda k: -b[k])[:10]"),
     # 03 · the count matrix
@@ -390,7 +390,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ),
     (
         "stoi_itos",
-        "collide",
+        "stoi['a'] is 0",
         'stoi = {s: i for i, s in enumerate(chars)}\nstoi["."] = 0\nitos = {i: s for s, i in stoi.items()}',
     ),
     (
@@ -451,7 +451,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("first_row", "column 0", "p = N[:, 0].float()\np = p / p.sum()\np"),
     ("first_row", "floored", "p = N[0] // N[0].sum()\np"),
     ("first_row", "smoothed row", "p = (N[0] + 1).float()\np = p / p.sum()\np"),
-    ("first_row", "float32", "p = N[0].double()\np = p / p.sum()\np"),
+    ("first_row", OK, "p = N[0].double()\np = p / p.sum()\np"),
     (
         "one_draw",
         OK,
@@ -469,7 +469,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ),
     (
         "one_draw",
-        "has not drawn",
+        "fresh seed",
         "g = torch.Generator().manual_seed(2147483647)\nix = torch.multinomial(p, num_samples=1, replacement=True).item()",
     ),
     (
@@ -504,7 +504,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ),
     (
         "seeded_rand",
-        "without generator=g",
+        "fresh seed",
         "g = torch.Generator().manual_seed(2147483647)\np = torch.rand(3)\np = p / p.sum()\np",
     ),
     (
@@ -518,7 +518,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("sampling_loop", OK, loop("row = N[ix].float()\n        p = row / row.sum()")),
     (
         "sampling_loop",
-        "has not drawn",
+        "fresh seed",
         loop("p = N[ix].float() / N[ix].sum()", **{", generator=g": ""}),
     ),
     (
@@ -531,7 +531,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ),
     (
         "sampling_loop",
-        "different number",
+        "not 5 of them",
         loop("p = N[ix].float() / N[ix].sum()", **{"range(5)": "range(4)"}),
     ),
     (
@@ -544,7 +544,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ),
     (
         "sampling_loop",
-        "closing '.'",
+        "does not end in '.'",
         loop(
             "p = N[ix].float() / N[ix].sum()",
             **{
@@ -557,10 +557,10 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("uniform_loop", OK, loop("p = torch.ones(27) / 27")),
     ("uniform_loop", OK, loop("p = torch.full((27,), 1 / 27)")),
     ("uniform_loop", "count model", loop("p = N[ix].float() / N[ix].sum()")),
-    ("uniform_loop", "has not drawn", loop("p = torch.ones(27) / 27.0", **{", generator=g": ""})),
+    ("uniform_loop", "fresh seed", loop("p = torch.ones(27) / 27.0", **{", generator=g": ""})),
     (
         "uniform_loop",
-        "different number",
+        "not 5 of them",
         loop("p = torch.ones(27) / 27.0", **{"range(5)": "range(3)"}),
     ),
     ("P_keepdim", OK, "P = N.float()\nP /= P.sum(1, keepdim=True)"),
@@ -578,7 +578,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("sampling_P", OK, loop("p = P[ix, :]")),
     ("sampling_P", OK, loop("p = P[ix].clone()")),
     ("sampling_P", "columns", loop("p = P[:, ix] / P[:, ix].sum()")),
-    ("sampling_P", "has not drawn", loop("p = P[ix]", **{", generator=g": ""})),
+    ("sampling_P", "fresh seed", loop("p = P[ix]", **{", generator=g": ""})),
     (
         "sampling_P",
         "every name at once",
@@ -673,7 +673,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ),
     (
         "pairs_emma",
-        "end '.' is forgotten",
+        "4 pairs",
         'xs = torch.tensor([stoi[c] for c in "." + words[0][:-1]])\nys = torch.tensor([stoi[c] for c in words[0]])',
     ),
     (
@@ -725,15 +725,15 @@ ANSWERS: list[tuple[str, str, str]] = [
         OK,
         "g = torch.Generator().manual_seed(2147483647)\nW = torch.randn((27, 27), generator=g)\nlogits = W[xs]",
     ),
-    ("logits", "not the seeded one", "W = torch.randn((27, 27))\nlogits = xenc @ W"),
+    ("logits", "not the lesson's seeded W", "W = torch.randn((27, 27))\nlogits = xenc @ W"),
     (
         "logits",
-        "stopped with NameError",
+        "does not exist yet",
         "W = torch.randn((27, 27), generator=g)\nlogits = xenc @ W",
     ),
     (
         "logits",
-        "not the seeded one",
+        "not the lesson's seeded W",
         "g = torch.Generator().manual_seed(42)\nW = torch.randn((27, 27), generator=g)\nlogits = xenc @ W",
     ),
     (
@@ -836,7 +836,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("gradient_step", "wrong sign", "W.data += 0.1 * W.grad"),
     ("gradient_step", "twice as far", "W.data += -0.1 * W.grad\nW.data += -0.1 * W.grad"),
     ("gradient_step", "10 times", "W.data += -1.0 * W.grad"),
-    ("gradient_step", "stopped with RuntimeError", "W -= 0.1 * W.grad"),
+    ("gradient_step", "through W.data", "W -= 0.1 * W.grad"),
     (
         "dataset",
         OK,
@@ -911,8 +911,8 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("net_samples", OK, keep("from_net", "p = W[ix].exp() / W[ix].exp().sum()")),
     ("net_samples", OK, keep("from_net", "p = torch.softmax(W[ix].detach(), 0)")),
     ("net_samples", "count model", keep("from_net", "p = P[ix]")),
-    ("net_samples", "has not drawn", keep("from_net", "p = F.softmax(W[ix], dim=0)", gen="")),
-    ("net_samples", "different number", keep("from_net", "p = F.softmax(W[ix], dim=0)", count=4)),
+    ("net_samples", "fresh seed", keep("from_net", "p = F.softmax(W[ix], dim=0)", gen="")),
+    ("net_samples", "not 5 of them", keep("from_net", "p = F.softmax(W[ix], dim=0)", count=4)),
     (
         "net_samples",
         "not the trained net",
@@ -923,8 +923,8 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("count_samples", OK, keep("from_counts", "p = P[ix, :]")),
     ("count_samples", OK, keep("from_counts", "p = (N[ix] + 1).float() / (N[ix] + 1).sum()")),
     ("count_samples", "net's names", keep("from_counts", "p = F.softmax(W[ix], dim=0)")),
-    ("count_samples", "different number", keep("from_counts", "p = P[ix]", count=6)),
-    ("count_samples", "has not drawn", keep("from_counts", "p = P[ix]", gen="")),
+    ("count_samples", "not 5 of them", keep("from_counts", "p = P[ix]", count=6)),
+    ("count_samples", "fresh seed", keep("from_counts", "p = P[ix]", gen="")),
     (
         "net_table",
         OK,
@@ -1134,7 +1134,7 @@ ANSWERS += [
         .replace("name +=", "out +=")
         .replace("print(name)", "print(out)"),
     ),
-    ("sampling_loop", "no `out`", _NAMES),
+    ("sampling_loop", OK, _NAMES),  # the name kept in `name`: no later cell reads `out`
     ("sampling_loop", "seeded with 3", _NAMES.replace("2147483647", "3").replace("name", "out")),
     ("count_matrix", OK, _COUNT.replace("CHS", "['.'] + list(w) + ['.']")),
     ("count_matrix", "start '.' is forgotten", _COUNT.replace("CHS", "list(w) + ['.']")),
@@ -1223,8 +1223,54 @@ _TABLE = _("""
 """)
 ANSWERS += [
     ("trained_net", OK, _TRAINED),
-    ("trained_net", "wrong sign", _TRAINED.replace("-50 *", "50 *")),
+    ("trained_net", "went uphill", _TRAINED.replace("-50 *", "50 *")),
     ("trained_net", "not reset", _TRAINED.replace("    W.grad = None\n", "")),
     ("net_table", OK, _TABLE.replace("TABLE", "F.softmax(W, dim=1)")),
     ("net_table", "keepdim forgotten", _TABLE.replace("TABLE", "W.exp() / W.exp().sum(1)")),
 ]
+ANSWERS += [
+    (
+        "trigram_train",
+        OK,
+        _("""
+            g = torch.Generator().manual_seed(2147483647)
+            W = torch.randn((2 * V, V), generator=g, requires_grad=True)
+            losses = []
+            for k in range(100):
+                loss = F.cross_entropy(xenc @ W, ys) + 0.01 * (W**2).mean()
+                losses.append(loss.item())
+                W.grad = None
+                loss.backward()
+                W.data += -30 * W.grad
+        """),
+    ),
+]
+
+# Blind set 1: answers written by someone who had read only the workbook (JSON lines: step,
+# intent, code, mistake), added after they were measured (tools/measure_answers.py). A right
+# answer must be ✓; a wrong one ✗ (the words of its line were judged by hand, see the round-4
+# note). Left out: the three training loops (their 100 steps cost most of the run time), and
+# three answers whose writer's "wrong" the notebook does not share: a last-line print of the
+# count (shown, read again by the check), a right answer whose only slip was the name in the
+# check cell, and names drawn from N where P was asked that come out the same.
+_SLOW = {"training_loop", "trained_net", "trigram_train"}
+_SAME = {13, 60, 271}  # line numbers (from 0) of the three answers above
+_LOOPS_FOREVER = {122}  # the writer's own endless while loop: it would only test the time limit
+
+
+def _blind() -> list[tuple[str, str, str]]:
+    import json
+    from pathlib import Path
+
+    out = []
+    path = Path(__file__).with_name("workbook_answers_set1.jsonl")
+    for k, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        d = json.loads(line)
+        if d["step"] in _SLOW or k in _LOOPS_FOREVER:
+            continue
+        right = d["intent"] == "right" or k in _SAME
+        out.append((d["step"], OK if right else "✗ ", d["code"]))
+    return out
+
+
+ANSWERS += _blind()

@@ -2,7 +2,8 @@
 
     python tools/workbook.py --mark    # find each step's solution cell, write its marker
     python tools/workbook.py           # write workbook/*.ipynb and workbook/solutions.json
-    python tools/workbook.py --check   # exit 1 if the markers or workbook/ are stale
+    python tools/workbook.py --check   # exit 1 if workbook/ is stale (writes nothing)
+    python tools/workbook.py --mark --check   # also exit 1 if a marker is stale
 
 `make workbook` runs --mark, then the build. The steps are declared in helpers/checks/nb_*.py:
 each names its notebook (by slug: notebooks/NN_<slug>.ipynb, whatever NN is) and an `anchor`, a
@@ -12,8 +13,10 @@ sets its metadata {"workbook": {"check": name}}; every other marker is removed. 
 any edit of the notebooks: it depends on the cells' text, not on their positions or ids.
 
 The build turns a marked cell into the step's blank followed by `check("name")`, keeps every
-other cell, and opens each code cell that uses a name made in a blank with `needs(...)`, which
-lets the cell run once those checks have passed (else one line says which cell to run first).
+other cell, and opens each code cell that uses a name made in a blank with one line,
+`needs(...)`, which lets the cell run once those checks have passed (else one line says which
+cell to run first); a blank itself is never gated. The setup cell imports check, hint, needs,
+progress, solution and start.
 Outputs are stripped; the output is deterministic and `ruff check` clean.
 """
 
@@ -34,10 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SOURCE = ROOT / "notebooks"
 WORKBOOK = ROOT / "workbook"
-IMPORT = 'from helpers.checks import check, hint, solution, start  # noqa: F401\n\nstart("{name}")'
-PROGRESS = (
-    "from helpers.checks import progress\n\nprogress()  # the steps of this notebook that pass"
+IMPORT = (
+    "from helpers.checks import check, hint, needs, progress, solution, start  # noqa: F401"
+    '\n\nstart("{name}")'
 )
+PROGRESS = "progress()  # the steps of this notebook that pass"
+REIMPORT = "from helpers.checks import progress\n\n"  # when a cell of the notebook rebinds it
 KEEP = "  # noqa: F401 (for your answers)"
 
 
@@ -61,8 +66,9 @@ def _holds(cell: nbformat.NotebookNode, anchor: str) -> bool:
     )
 
 
-def mark(root: Path = SOURCE) -> list[str]:
-    """Set the markers in the solution notebooks; return what changed, one line per notebook."""
+def mark(root: Path = SOURCE, write: bool = True) -> list[str]:
+    """Set the markers in the solution notebooks; return what changed (or, with write=False,
+    what would change), one line per notebook."""
     paths = sources(root)
     books = {slug: nbformat.read(path, as_version=4) for slug, path in paths.items()}
     where: dict[str, tuple[str, int]] = {}
@@ -97,7 +103,8 @@ def mark(root: Path = SOURCE) -> list[str]:
             if i in marks:
                 cell.metadata["workbook"] = {"check": marks[i]}
         if nbformat.writes(nb) != before:
-            nbformat.write(nb, paths[slug])
+            if write:
+                nbformat.write(nb, paths[slug])
             changed.append(f"{paths[slug].name}: {', '.join(marks.values())}")
     return changed
 
@@ -140,8 +147,9 @@ def _intro(path: Path, checks: list[str]) -> str:
         f"`...`, run it, then run the `check(...)` cell below it: it prints ✓ with the value "
         f'that proves your answer, or ✗ and what is wrong. `hint("name")` gives the next hint, '
         f'`solution("name")` the reference solution, `progress()` the steps that pass. A cell '
-        f"that starts with `needs(...)` builds on your answers: it runs once their checks pass "
-        f"(after a restart, run the notebook from the top). Start again: *File → Revert "
+        f"that starts with `needs(...)` builds on your answers: it runs once their checks have "
+        f"passed; a pass is remembered until the kernel restarts (after a restart, run the "
+        f"notebook from the top). Start again: *File → Revert "
         f"Notebook to Checkpoint*, or `git checkout workbook/{path.name}`."
     )
 
@@ -196,7 +204,7 @@ def _deps(loads: set[str], owned: dict[str, list[str]], order: list[str]) -> lis
 
 def _gate(deps: list[str]) -> str:
     args = ", ".join(f'"{d}"' for d in deps)
-    return f"from helpers.checks import needs\n\nneeds({args})\n"
+    return f"needs({args})\n"
 
 
 def generate(
@@ -209,6 +217,9 @@ def generate(
     solutions: dict[str, dict[str, object]] = {}
     owned: dict[str, list[str]] = {}  # a name the learner makes -> the checks it rests on
     order = list(STEPS)
+    rebinds_progress = any(  # a cell of the lesson names its own `progress` (a widget)
+        "progress" in _names(c.source)[1] for c in nb.cells if c.cell_type == "code"
+    )
     first_code = True
     slug = re.sub(r"^\d\d_", "", path.stem)
     for cell in nb.cells:
@@ -242,11 +253,7 @@ def generate(
                 "cell": len(out.cells),
                 "solution": cell.source,
             }
-            loads, stores = _names(cell.source)
-            deps = _deps(loads - stores, owned, order)
-            blank = nbformat.v4.new_code_cell(
-                (_gate(deps) if deps else "") + _kept(step.blank, cell.source, path, name)
-            )
+            blank = nbformat.v4.new_code_cell(_kept(step.blank, cell.source, path, name))
             blank.id, blank.metadata = cell.id, meta
             test = nbformat.v4.new_code_cell(f'check("{name}")')
             test.id = f"{cell.id}-check"[:64]
@@ -256,21 +263,25 @@ def generate(
             continue
         loads, stores = _names(cell.source)
         deps = _deps(loads - stores, owned, order)
+        gate = deps
         for var in stores:
             if deps:
                 owned[var] = deps
             else:
                 owned.pop(var, None)
-        new = nbformat.v4.new_code_cell((_gate(deps) if deps else "") + cell.source)
+        new = nbformat.v4.new_code_cell((_gate(gate) if gate else "") + cell.source)
         new.id, new.metadata = cell.id, meta
         out.cells.append(new)
         if first_code:
             first_code = False
-            imp = nbformat.v4.new_code_cell(IMPORT.format(name=path.name))
+            setup = IMPORT.format(name=path.name)
+            if rebinds_progress:  # imported again by the last cell, after the lesson's own
+                setup = setup.replace(" progress,", "")
+            imp = nbformat.v4.new_code_cell(setup)
             imp.id = "workbook-import"
             out.cells.append(imp)
     _keep_imports(out)
-    end = nbformat.v4.new_code_cell(PROGRESS)
+    end = nbformat.v4.new_code_cell((REIMPORT if rebinds_progress else "") + PROGRESS)
     end.id = "workbook-progress"
     out.cells.append(end)
     for cell in out.cells:
@@ -304,10 +315,20 @@ def build(root: Path = SOURCE) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mark", action="store_true", help="set the markers, then build")
-    parser.add_argument("--check", action="store_true", help="compare, write nothing")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="compare workbook/ and the markers with a fresh build; write nothing (with "
+        "--mark: the markers are compared, not written)",
+    )
     args = parser.parse_args(argv)
     try:
-        if args.mark:
+        if args.mark and args.check:
+            stale_marks = mark(write=False)
+            if stale_marks:
+                print(f"markers are stale ({'; '.join(stale_marks)}): run `make workbook`")
+                return 1
+        elif args.mark:
             for line in mark():
                 print(f"marked {line}")
         files = build()

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import difflib
 import math
+import signal
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -24,6 +25,7 @@ from helpers import course
 NOTEBOOKS = tuple(nb.slug for nb in course.workbook())  # declared in course.toml
 SHOWN = "_"  # the value shown under the learner's cell
 CELL = "__cell__"  # the source of the learner's last cell (not a name a learner writes)
+PRINTED = "__printed__"  # what the learner's last cell printed, when the hook saw it
 MAX_LINE = 300
 
 
@@ -70,9 +72,7 @@ class Step:
     rules: tuple[Rule, ...] = ()  # on a value equal to the reference
     shape: tuple[Rule, ...] = ()  # checked first: wrong types and shapes, in words
     look: Callable[[Mapping[str, Any]], Values] | None = None  # reads the learner's values
-    judge: Callable[[Values], None] | None = None  # custom: raise Wrong, after the mistakes
     tol: float = 1e-4
-    examples: tuple[Values, ...] = field(default=())  # more right values (tests feed them)
 
 
 STEPS: dict[str, Step] = {}
@@ -108,6 +108,81 @@ def get(ns: Mapping[str, Any], name: str) -> Any:
             "(print shows a value but leaves none)."
         )
     return value
+
+
+def printed_pairs(ns: Mapping[str, Any], words: list[str], frame: tuple[str, str] | None) -> None:
+    """When the cell's printed lines are known: its pair lines must be the pairs of `words`
+    (each framed by `frame`, if given), printed as print(ch1, ch2) prints them. Wrong says the
+    first fact that differs."""
+    text = ns.get(PRINTED)
+    if not isinstance(text, str):
+        return
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    want = []
+    for w in words:
+        chs = [frame[0], *w, frame[1]] if frame else list(w)
+        want += [f"{a} {b}" for a, b in zip(chs, chs[1:], strict=False)]
+    got = [  # the blank's print(w) lines and any longer print aside
+        line for line in lines if line not in words and len(line.split()) <= 2 and len(line) <= 9
+    ]
+    if got == want or not got:  # nothing pair-like printed: the names decide
+        return
+    shown = ", ".join(repr(x) for x in got[:4]) + (", ..." if len(got) > 4 else "")
+    if len(got) != len(want):
+        each = f"{len(words)} words" if len(words) > 1 else repr(words[0])
+        raise Wrong(
+            short(
+                f"your cell printed {len(got)} pair lines ({shown}); {each} "
+                f"{'have' if len(words) > 1 else 'has'} {len(want)}: "
+                + ", ".join(repr(x) for x in want[:4])
+                + (", ..." if len(want) > 4 else "")
+            )
+        )
+    k = next(i for i, (a, b) in enumerate(zip(got, want, strict=True)) if a != b)
+    raise Wrong(
+        short(
+            f"pair line {k + 1} printed is {got[k]!r}; the lesson's loop prints {want[k]!r} "
+            "(print(ch1, ch2), ch1 then the character after it)"
+        )
+    )
+
+
+class _Late(Exception):
+    pass
+
+
+def _late(_signum: int, _frame: Any) -> None:
+    raise _Late
+
+
+def call(ns: Mapping[str, Any], name: str, *args: Any, seconds: float = 10.0) -> Any:
+    """Call the learner's function with a time limit; its error, a loop that never ends or an
+    empty body becomes one line."""
+    fn = get(ns, name)
+    if not callable(fn):
+        raise Wrong(f"`{name}` is {type(fn).__name__}, not a function: def {name}(...):")
+    shown = ", ".join("..." if is_tensor(a) else repr(a) for a in args)
+    try:
+        old = signal.signal(signal.SIGALRM, _late)
+    except ValueError:  # not the main thread: no time limit
+        old = None
+    if old is not None:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        out = fn(*args)
+    except _Late:
+        raise Wrong(
+            f"{name}({shown}) did not return within {seconds:.0f} s: a loop that never ends?"
+        ) from None
+    except Exception as err:
+        raise Wrong(f"{name}({shown}) raised {type(err).__name__}: {err}") from None
+    finally:
+        if old is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+    if out is None:
+        raise Missing(f"`{name}` returns nothing yet: write its body and return the result.")
+    return out
 
 
 def values_of(step: Step, ns: Mapping[str, Any]) -> Values:
@@ -168,65 +243,74 @@ def matches(got: Values, want: Values, tol: float) -> bool:
     return all(name in got and same(got[name], want[name], tol) for name in want)
 
 
-def _brief(value: Any) -> str:
-    if isinstance(value, torch.Tensor):
-        return f"a {tuple(value.shape)} {str(value.dtype).replace('torch.', '')} tensor"
-    text = repr(value)
-    return (
-        text
-        if len(text) <= 60
-        else f"a {type(value).__name__} of {len(value):,}"
-        if hasattr(value, "__len__")
-        else text[:57] + "..."
-    )
+# Learner-facing words for the values a step's `look` reads that are not the learner's names.
+LABELS = {
+    SHOWN: "the value shown",
+    "first": "losses[:5]",
+    "steps": "len(losses)",
+    "last": "losses[-1]",
+    "counts": "the bigram counts of (xs, ys)",
+    "emma": "trigrams_of('emma')",
+    "state": "g's state",
+    "grad": "W.grad",
+}
+
+
+def label(name: str) -> str:
+    return LABELS.get(name, f"`{name}`")
 
 
 def differs(got: Values, want: Values) -> str:
-    """One phrase on the first name whose value differs from the reference."""
+    """The facts on every name whose value differs from the reference (evidence.describe)."""
+    from helpers.checks.evidence import describe
+
+    found = []
     for name, w in want.items():
         g = got.get(name)
-        if same(g, w, 1e-4):
-            continue
-        label = "the cell above shows" if name == SHOWN else f"`{name}` is"
-        if isinstance(w, torch.Tensor) and isinstance(g, torch.Tensor):
-            if g.shape != w.shape:
-                return f"{label} {_brief(g)}; want shape {tuple(w.shape)}"
-            return f"{label} {_brief(g)} of the right shape, with other values"
-        if type(g) is not type(w) and not (isinstance(g, int | float) and isinstance(w, float)):
-            return f"{label} {_brief(g)}; want {_brief(w)}"
-        if (
-            isinstance(w, list | tuple | dict)
-            and isinstance(g, list | tuple | dict)
-            and len(g) != len(w)
-        ):
-            return f"{label} {len(g):,} long; want {len(w):,}"
-        return f"{label} {_brief(g)}, not the expected value"
-    return "not the expected values"
+        try:
+            if same(g, w, 1e-4):
+                continue
+        except Exception:
+            pass
+        found.append(describe(label(name), g, w))
+    return "; ".join(found[:3]) or "not the expected values"
 
 
 def short(text: str) -> str:
     return text if len(text) <= MAX_LINE else text[: MAX_LINE - 3] + "..."
 
 
+def _safe(test: Callable[..., bool], *args: Any) -> bool:
+    """A test on the learner's values; one that cannot be read (NaN, None, a wrong type) fails."""
+    try:
+        return bool(test(*args))
+    except Wrong:
+        raise
+    except Exception:
+        return False
+
+
 def diagnose(step: Step, got: Values) -> str:
-    """The ✓ text, or Wrong naming the mistake (a rule, a declared mistake, or the difference)."""
+    """The ✓ text, or Wrong: a rule the value breaks, a mistake the value proves (it equals the
+    mistake's value, or meets its `when`), or else the facts of the difference and a hint."""
     for rule in step.shape:
-        if rule.fails(got):
+        if _safe(rule.fails, got):
             raise Wrong(rule.says)
     want = step.reference()
-    if matches(got, want, step.tol):
+    if _safe(matches, got, want, step.tol):
         for rule in step.rules:
-            if rule.fails(got):
+            if _safe(rule.fails, got):
                 raise Wrong(rule.says)
         return step.done(got)
     for mistake in step.mistakes:
         if mistake.when is not None:
-            if mistake.when(got):
+            if _safe(mistake.when, got):
                 raise Wrong(mistake.says)
-        elif matches(got, mistake.makes(), step.tol):
+        elif _safe(lambda made: matches(got, made(), step.tol), mistake.makes):
             raise Wrong(mistake.says)
-    if step.judge is not None:
-        step.judge(got)
+    for rule in step.rules:  # a rule the wrong value breaks is a fact about it too
+        if _safe(rule.fails, got):
+            raise Wrong(rule.says)
     raise Wrong(f"{differs(got, want)}. Hint: {step.hints[0]}")
 
 
@@ -240,10 +324,18 @@ def near(name: str, names: list[str] | tuple[str, ...] | None = None) -> str:
     return f"✗ no check named {name!r}.{also} (progress() lists this notebook's steps)"
 
 
+def changed(name: str, want: Callable[[], Any], why: str) -> Mistake:
+    """A name the step reads but does not own must be left as it was (later cells read it)."""
+
+    def when(v: Values) -> bool:
+        from helpers.checks.evidence import describe
+
+        if same(v[name], want()):
+            return False
+        raise Wrong(short(f"{describe(label(name), v[name], want())}: {why}"))
+
+    return Mistake(why, lambda: {name: want() + 1}, when=when)
+
+
 def is_tensor(value: Any) -> bool:
     return isinstance(value, torch.Tensor)
-
-
-def not_tensor(name: str, how: str) -> Rule:
-    """A shape rule: `name` must be a tensor."""
-    return Rule(f"`{name}` is not a tensor: {how}.", lambda v: not is_tensor(v.get(name)))

@@ -17,6 +17,7 @@ from typing import Any
 
 from helpers.checks.core import (
     CELL,
+    PRINTED,
     SHOWN,
     STEPS,
     Missing,
@@ -58,6 +59,8 @@ def _with_shown(step: Step, ns: Mapping[str, Any]) -> Mapping[str, Any]:
     """ns, with `_` the value of the learner's last cell (when the hook has seen one)."""
     if "source" in _last:  # the learner's own cell, for looks that read a loop's names
         ns = {**ns, CELL: _last["source"]}
+    if isinstance(_last.get("printed"), str):
+        ns = {**ns, PRINTED: _last["printed"]}
     if SHOWN not in step.reads or "value" not in _last:
         return ns
     value = _last["value"]
@@ -133,6 +136,52 @@ def _printed(source: str, ns: Mapping[str, Any]) -> Any:
     return args[0] if len(args) == 1 else tuple(args)
 
 
+# PyTorch's errors whose cause the lesson teaches: (words in the message, the cause in the
+# lesson's words). PyTorch's own advice is not repeated where it is the wrong fix for the lesson
+# (retain_graph=True for a forward pass left outside the loop).
+TAUGHT = (
+    (
+        "backward through the graph a second time",
+        "backward() ran twice through the same graph: each loss.backward() needs its own "
+        "forward pass (in a loop: logits, counts, probs and loss inside it, before backward)",
+    ),
+    (
+        "does not require grad and does not have a grad_fn",
+        "the loss has no graph back to W: W needs requires_grad=True, and the loss must be "
+        "computed from W itself (not W.data, not a copy)",
+    ),
+    (
+        "leaf Variable that requires grad is being used in an in-place operation",
+        "W requires grad: change it through W.data (W.data += -0.1 * W.grad), not W itself",
+    ),
+    (
+        "one_hot is only applicable to index tensor",
+        "F.one_hot takes integer indices: xs must be an int64 tensor (torch.tensor of Python "
+        "ints), not floats",
+    ),
+    (
+        "must have the same dtype",
+        "xenc and W differ in dtype: the one-hot needs .float() before xenc @ W",
+    ),
+    (
+        "expected scalar type",
+        "two tensors of different dtypes meet: the one-hot needs .float() before xenc @ W",
+    ),
+    (
+        "unsupported operand type(s) for +: 'NoneType' and",
+        "W.grad is None at the update: loss.backward() must run after W.grad = None, not before it",
+    ),
+    (
+        "unsupported operand type(s) for *: 'float' and 'NoneType'",
+        "W.grad is None at the update: loss.backward() must run after W.grad = None, not before it",
+    ),
+    (
+        "invalid multinomial distribution",
+        "torch.multinomial needs a row of non-negative weights with a positive sum",
+    ),
+)
+
+
 def _raised(step: Step) -> str | None:
     """The error the learner's last cell stopped with, when that cell is this step's."""
     err, source = _last.get("error"), _last.get("source", "")
@@ -140,14 +189,79 @@ def _raised(step: Step) -> str | None:
         return None
     if SHOWN in step.reads or any(re.search(rf"\b{re.escape(n)}\b", source) for n in step.reads):
         text = short(f"{type(err).__name__}: {err}".splitlines()[0])
+        for words, cause in TAUGHT:
+            if words in str(err):
+                return short(f"✗ your cell above stopped: {cause}. (PyTorch: {text})")
+        if isinstance(err, NameError) and err.name:
+            maker = _maker(err.name)
+            where = (
+                f'the blank of check("{maker}") makes it' if maker else "an earlier cell makes it"
+            )
+            return short(
+                f"✗ your cell above stopped: `{err.name}` does not exist yet: {where}; run the "
+                "notebook's cells from the top, in order."
+            )
+        if type(err).__name__ in ("Hang", "KeyboardInterrupt"):
+            return f"✗ your cell above did not finish in time: {HANG}"
         return f"✗ your cell above stopped with {text} — fix it and run it again, then this check."
     return None
 
 
-def result(name: str, ns: Mapping[str, Any] | None = None) -> tuple[bool, str]:
+def _maker(name: str) -> str | None:
+    """The step of this notebook whose solution assigns `name`."""
+    book = _notebook[0] if _notebook else ""
+    for step, entry in solutions().items():
+        if book and entry.get("notebook") != book:
+            continue
+        try:
+            tree = ast.parse(str(entry.get("solution", "")))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+                return step
+    return None
+
+
+HANG = "a loop that never ends? A sampling loop ends when ix == 0; a while loop needs a break."
+
+
+def _named(arg: Any, ns: Mapping[str, Any] | None = None) -> str | None:
+    """`arg` as a step's name: the string itself, or, for a learner's value passed by mistake
+    (check(words)), the name of the step that value belongs to; None when there is none."""
+    if isinstance(arg, str):
+        return arg
+    try:
+        space = _ns(ns)
+        names = [k for k, v in space.items() if v is arg and not k.startswith("_")]
+    except Exception:
+        names = []
+    for n in names:
+        if n in STEPS:
+            return n
+    return None
+
+
+def _bad_name(call: str, arg: Any, ns: Mapping[str, Any] | None = None) -> str | None:
+    """One line for an argument that names no step; None when it names one."""
+    name = _named(arg, ns)
+    if isinstance(arg, str):
+        return None if arg in STEPS else near(arg)
+    if name is not None:
+        return f'✗ {call} takes the step\'s name in quotes: {call}("{name}").'
+    shown = repr(arg)
+    shown = shown if len(shown) <= 40 else type(arg).__name__
+    return (
+        f'✗ {call} takes a step\'s name in quotes, such as {call}("words"), not {shown}. '
+        "(progress() lists this notebook's steps)"
+    )
+
+
+def result(name: Any, ns: Mapping[str, Any] | None = None) -> tuple[bool, str]:
     """(passed, the one line check() prints) for step `name` against the namespace `ns`."""
-    if name not in STEPS:
-        return False, near(name)
+    bad = _bad_name("check", name, ns)
+    if bad is not None:
+        return False, bad
     step = STEPS[name]
     ns = _ns(ns)
     try:
@@ -167,10 +281,11 @@ def result(name: str, ns: Mapping[str, Any] | None = None) -> tuple[bool, str]:
     return ok, short(" ".join(line.split()))
 
 
-def check(name: str, ns: Mapping[str, Any] | None = None) -> None:
+def check(name: Any, ns: Mapping[str, Any] | None = None) -> None:
     """Print one line: ✓ and the value that proves it, or ✗ and what is wrong."""
-    if name not in STEPS:
-        print(near(name))
+    bad = _bad_name("check", name, ns)
+    if bad is not None:
+        print(bad)
         return
     raised = _raised(STEPS[name]) if ns is None else None
     line = raised or result(name, _ns(ns))[1]
@@ -179,10 +294,11 @@ def check(name: str, ns: Mapping[str, Any] | None = None) -> None:
     print(line)
 
 
-def hint(name: str) -> None:
+def hint(name: Any) -> None:
     """Print the next hint for step `name` (then, once they are used up, where the solution is)."""
-    if name not in STEPS:
-        print(near(name))
+    bad = _bad_name("hint", name)
+    if bad is not None:
+        print(bad)
         return
     hints = STEPS[name].hints
     k = _hints_given.get(name, 0)
@@ -200,10 +316,11 @@ def solutions() -> dict[str, Any]:
         return {}
 
 
-def solution(name: str) -> None:
+def solution(name: Any) -> None:
     """Print the reference solution of `name`, as the solution notebook writes it."""
-    if name not in STEPS:
-        print(near(name))
+    bad = _bad_name("solution", name)
+    if bad is not None:
+        print(bad)
         return
     entry = solutions().get(name)
     print(entry["solution"] if entry else f"no stored solution for {name!r}: run `make workbook`")
@@ -224,9 +341,9 @@ def start(notebook: str) -> None:
     _hook()
 
 
-def progress(notebook: str | None = None, ns: Mapping[str, Any] | None = None) -> None:
+def progress(notebook: Any = None, ns: Mapping[str, Any] | None = None) -> None:
     """Print which steps of this notebook pass: ✓ passed (now or earlier), ✗ not yet."""
-    name = notebook or (_notebook[0] if _notebook else "")
+    name = notebook if isinstance(notebook, str) else (_notebook[0] if _notebook else "")
     names = steps_of(name) if name else sorted(_passed)
     ns = _ns(ns)
     marks = []
@@ -237,10 +354,15 @@ def progress(notebook: str | None = None, ns: Mapping[str, Any] | None = None) -
     print(f"{name or 'this session'}: {done}/{len(marks)} steps pass — " + ", ".join(marks))
 
 
-def needs(*names: str) -> None:
+def needs(*names: Any) -> None:
     """The first line of a cell that builds on the learner's answers: it goes on once their
-    checks have passed in this session (or pass now); else one line says which cell to run."""
+    checks have passed in this session (a pass is remembered: a later cell may change the
+    names on purpose) or pass now; else one line says which cell to run."""
     ns = _ns(None)
+    for n in names:
+        bad = _bad_name("needs", n, ns)
+        if bad is not None:
+            raise NotYet(bad)
     waiting = [
         n for n in names if n not in _passed and not (SHOWN in STEPS[n].reads or result(n, ns)[0])
     ]
@@ -252,8 +374,37 @@ def needs(*names: str) -> None:
         )
 
 
+class _Tee:
+    """sys.stdout as it was, also keeping what the running cell prints (for the checks of
+    loops that print their pairs)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.kept: list[str] = []
+
+    def write(self, text: str) -> int:
+        if sum(map(len, self.kept)) < 200_000:
+            self.kept.append(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _before(*_args: Any) -> None:
+    """pre_run_cell: start keeping what this cell prints."""
+    import sys
+
+    if not isinstance(sys.stdout, _Tee):
+        sys.stdout = _Tee(sys.stdout)
+    sys.stdout.kept = []
+
+
 def _after(result: Any) -> None:
-    """post_run_cell: keep the value and error of the last cell that is not a check call."""
+    """post_run_cell: keep the value, error and printed text of the last cell that is not a
+    check call."""
+    import sys
+
     source = getattr(getattr(result, "info", None), "raw_cell", "") or ""
     if all(_OWN.match(line) for line in source.splitlines()) and source.strip():
         return
@@ -263,6 +414,8 @@ def _after(result: Any) -> None:
         error=getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None),
         source=source,
     )
+    if isinstance(sys.stdout, _Tee):
+        _last["printed"] = "".join(sys.stdout.kept)
 
 
 def _hook() -> None:
@@ -272,6 +425,7 @@ def _hook() -> None:
         return
     shell = get_ipython()
     if shell is not None and _after not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("pre_run_cell", _before)
         shell.events.register("post_run_cell", _after)
 
 

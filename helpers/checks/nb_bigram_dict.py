@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from helpers.checks import ref
-from helpers.checks.core import CELL, SHOWN, Mistake, Rule, Step, Wrong, declare, get
+from helpers.checks.core import (
+    CELL,
+    SHOWN,
+    Mistake,
+    Rule,
+    Step,
+    Wrong,
+    declare,
+    get,
+    printed_pairs,
+)
 
 
 def _b(start: str = "<S>", end: str = "<E>") -> dict[tuple[str, str], int]:
@@ -66,8 +77,13 @@ def _relative(canon: str) -> Any:
         def tok(ch: Any) -> Any:
             return ends.get(ch, ch if ch in ("<S>", "<E>", ".") else "?")
 
+        source = str(ns.get(CELL, ""))
+        m = re.search(r"for\s+\w+\s+in\s+words\[:(\d+)\]", source)
+        looped = list(ref.words()[: int(m.group(1))]) if m else [w]
         ch1, ch2 = _pair(ns)
         out = {"ch1": tok(ch1), "ch2": tok(ch2)}
+        # checked by PRINTS once the names are right: what the loop printed
+        out[PRINTS] = (ns, looped, ("<S>", "<E>") if canon == "ava" else None)
         if "chs" in ns or canon == "ava":
             chs = get(ns, "chs")
             if isinstance(chs, list):
@@ -81,6 +97,21 @@ def _relative(canon: str) -> Any:
         return out
 
     return look
+
+
+PRINTS = "__prints__"
+
+
+def _differs(*args: Any) -> bool:
+    """False when the printed pairs are right; else printed_pairs raises Wrong saying how."""
+    printed_pairs(*args)
+    return False
+
+
+_PRINTED = Rule(
+    "the pairs the loop printed differ",
+    lambda v: _differs(*v[PRINTS]),
+)
 
 
 def _pairs(v: dict[str, Any]) -> bool:
@@ -110,6 +141,7 @@ declare(
         done=lambda v: (
             "the last pair is the word's last two characters: zip stops where w[1:] runs out"
         ),
+        rules=(_PRINTED,),
         mistakes=(
             Mistake(
                 "the last pair is a character with itself: zip(w, w) pairs each character with "
@@ -146,6 +178,7 @@ declare(
                 lambda v: not isinstance(v["chs"], list),
             ),
         ),
+        rules=(_PRINTED,),
         mistakes=(
             Mistake(
                 'no "<E>" at the end: the end token is forgotten; add + ["<E>"].',
@@ -160,9 +193,9 @@ declare(
                 lambda: {"chs": [".", "a", "v", "a", "."]},
             ),
             Mistake(
-                "w is one item of chs: list(w) splits the word into its characters.",
+                "chs has the whole word as one item: list(w) splits it into its characters.",
                 lambda: {"chs": ["<S>", "ava", "<E>"]},
-                when=lambda v: len(v["chs"]) == 3,
+                when=lambda v: len(v["chs"]) == 3 and v["chs"][1] == "ava",
             ),
             Mistake(
                 "chs is right but the loop's last pair is not (a, <E>): pair chs with itself "
@@ -203,7 +236,7 @@ declare(
                 lambda: {"b": {}},
             ),
             Mistake(
-                "every count is 1: add to the count, b.get(pair, 0) + 1, don't overwrite it.",
+                "every count in b is 1: each pair adds 1 to its count, b.get(bigram, 0) + 1.",
                 lambda: {"b": dict.fromkeys(_b(), 1)},
                 when=lambda v: bool(v["b"]) and all(k == 1 for k in v["b"].values()),
             ),
@@ -259,27 +292,29 @@ declare(
         ),
         mistakes=(
             Mistake(
-                "the keys alone: sort b.items() to keep each (pair, count).",
+                "the items shown are the keys alone: sort b.items() to keep each (pair, count).",
                 lambda: {SHOWN: [k for k, _ in _top()]},
                 when=lambda v: all(isinstance(x, str) for x in v[SHOWN][0]),
             ),
             Mistake(
-                "smallest count first: sort by -count (or reverse=True).",
+                "the first item has count 1, the smallest: the ranking starts at the largest "
+                "count, key=lambda kv: -kv[1] (or reverse=True).",
                 lambda: {SHOWN: _top(reverse=False)},
                 when=lambda v: v[SHOWN][0][1] == 1,
             ),
             Mistake(
-                "sorted by the pair, not the count: key=lambda kv: -kv[1].",
+                "the first item's count is not the largest: sort by the count, "
+                "key=lambda kv: -kv[1].",
                 lambda: {SHOWN: sorted(_b().items())[:10]},
                 when=lambda v: v[SHOWN][0][1] != _top()[0][1],
             ),
             Mistake(
-                "fewer than ten: keep the first ten, [:10].",
+                "fewer than ten items shown: keep the first ten, [:10].",
                 lambda: {SHOWN: _top(5)},
                 when=lambda v: len(v[SHOWN]) < 10,
             ),
             Mistake(
-                "all the bigrams: keep the first ten, [:10].",
+                "more than ten items shown: keep the first ten, [:10].",
                 lambda: {SHOWN: _top(10_000)},
                 when=lambda v: len(v[SHOWN]) > 10,
             ),

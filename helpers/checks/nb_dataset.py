@@ -48,7 +48,6 @@ def _length(name: str, fn: Any, other: Any, word: str, anchor: str) -> Step:
                 f"that is the alphabetically {word} name: {fn.__name__}(words) compares the "
                 f"names themselves. Take {fn.__name__} of the lengths, len(w) for w in words.",
                 lambda: {SHOWN: fn(ref.words())},
-                when=lambda v: isinstance(v[SHOWN], str),
             ),
             Mistake(
                 f"that is the length of the alphabetically {word} name, len({fn.__name__}("
@@ -91,8 +90,8 @@ declare(
                 lambda: {"words": [*ref.words(), ""]},
             ),
             Mistake(
-                "every name ends in '\\n': readlines() keeps the line ends; use "
-                ".read().splitlines().",
+                "words[0] ends in '\\n': the line ends are kept (as readlines() keeps them); "
+                ".read().splitlines() drops them.",
                 lambda: {"words": [w + "\n" for w in ref.words()]},
                 when=lambda v: any(w.endswith("\n") for w in v["words"][:1]),
             ),

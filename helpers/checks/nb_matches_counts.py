@@ -110,9 +110,19 @@ declare(
                 lambda: {"W": ref.seeded_W()},
             ),
             Mistake(  # uphill, exp overflows in float32: the loss ends inf or nan
-                "the update has the wrong sign: the loss goes up; W.data += -50 * W.grad.",
+                "the loss ends above where it started (or at inf/nan): training went uphill. "
+                "The lesson's loss is -log p averaged, and its step W.data += -50 * W.grad.",
                 lambda: _end("wrong_sign"),
-                when=lambda v: not abs(v["loss"]) < 1e30 or v["loss"] > ref.training(1)[0][0],
+                when=lambda v: (
+                    not abs(v["loss"]) < 1e30 or v["loss"] > ref.training(1)[0][0] + 0.01
+                ),
+            ),
+            Mistake(
+                "the loss is still where training starts (3.77): W did not move between the "
+                "forward passes. Each of the 100 steps runs backward and the update, inside the "
+                "loop.",
+                lambda: {"loss": ref.training(1)[0][0]},
+                when=lambda v: abs(v["loss"] - ref.training(1)[0][0]) < 0.01,
             ),
             Mistake(
                 "gradients not reset between steps: W.grad = None before backward().",

@@ -74,6 +74,12 @@ def loss_mistakes(name: str = "loss") -> tuple[Mistake, ...]:
 
 
 def _look_loss(ns: Mapping[str, Any]) -> dict[str, Any]:
+    value = get(ns, "loss")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise Wrong(
+            f"loss is the Python {type(value).__name__} {value:.4f}, not a tensor: notebook 07 "
+            "calls loss.backward() on it, which needs the tensor (no .item() here)."
+        )
     return {"loss": number(ns, "loss")}
 
 
@@ -103,7 +109,7 @@ declare(
                 lambda: {"xs": torch.tensor(Y), "ys": torch.tensor(X)},
             ),
             Mistake(
-                "4 pairs: emma has 5 with '.' at both ends; the end '.' is forgotten.",
+                "4 pairs: emma has 5, with '.' at both ends, chs = ['.'] + list(w) + ['.'].",
                 lambda: {"xs": torch.tensor(X[:4]), "ys": torch.tensor(Y[:4])},
                 when=lambda v: len(v["xs"]) == 4,
             ),
@@ -167,7 +173,8 @@ declare(
         anchor="logits = xenc @ W",
         reference=lambda: {"W": ref.seeded_W(), "logits": ref.seeded_W()[X]},
         done=lambda v: (
-            f"logits (5, 27); logits[3, 13] = {float(v['logits'][3, 13]):.4f} = W[13, 13]"
+            f"logits (5, 27); logits[3, 13] = {float(v['logits'][3, 13]):.4f}, the dot product "
+            f"(xenc[3] * W[:, 13]).sum(), = W[13, 13]"
         ),
         shape=(tensors("W", "logits"),),
         mistakes=(
@@ -178,8 +185,9 @@ declare(
                 when=lambda v: tuple(v["W"].shape) == (27, 1),
             ),
             Mistake(
-                "W is not the seeded one: torch.randn without generator=g is not "
-                "reproducible. Seed g = torch.Generator().manual_seed(2147483647) first.",
+                "W is not the lesson's seeded W: it is the first draw from g right after "
+                "g = torch.Generator().manual_seed(2147483647), "
+                "W = torch.randn((27, 27), generator=g).",
                 lambda: {"W": torch.zeros(27, 27)},
                 when=lambda v: (
                     tuple(v["W"].shape) == (27, 27)
@@ -207,8 +215,9 @@ declare(
         anchor="counts = logits.exp()  # equivalent N",
         reference=lambda: {"probs": _probs()},
         done=lambda v: (
-            f"probs (5, 27), rows sum to 1; probs[0, 0] = "
-            f"{float(v['probs'][0, 0]):.4f} (the video's)"
+            "probs (5, 27), rows sum to 1; probs[0] = "
+            + ", ".join(f"{x:.4f}" for x in v["probs"][0, :3].tolist())
+            + ", ... (the video's)"
         ),
         shape=(tensors("probs"),),
         mistakes=(
@@ -248,7 +257,8 @@ declare(
         reference=lambda: {"nlls": -_probs()[torch.arange(5), Y].log()},
         done=lambda v: (
             f"nlls = {[round(x, 4) for x in v['nlls'].tolist()]}, average "
-            f"{float(v['nlls'].mean()):.4f}"
+            f"{float(v['nlls'].mean()):.4f}; the probabilities p = "
+            + ", ".join(f"{x:.9f}" for x in (-v["nlls"]).exp().tolist())
         ),
         shape=(tensors("nlls"),),
         mistakes=(

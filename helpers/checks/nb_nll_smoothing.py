@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import torch
 
 from helpers.checks import ref
-from helpers.checks.core import Mistake, Rule, Step, Wrong, declare, get, is_tensor
+from helpers.checks.core import CELL, Mistake, Rule, Step, Wrong, changed, declare, get, is_tensor
 
 READS = ("log_likelihood", "nll", "n")
 LOOP_HINT = (
@@ -28,6 +29,14 @@ def _number(ns: Mapping[str, Any], name: str) -> float:
 
 
 def _look(ns: Mapping[str, Any]) -> dict[str, Any]:
+    cell = str(ns.get(CELL, ""))
+    if re.search(r"\blog_likelihood\s*\+=", cell) and not re.search(
+        r"\blog_likelihood\s*=[^=]", cell
+    ):
+        raise Wrong(
+            "your cell adds to log_likelihood without setting it first: it goes on from the "
+            "sum an earlier cell left. Start with log_likelihood = 0.0 (and n = 0)."
+        )
     return {
         "log_likelihood": _number(ns, "log_likelihood"),
         "nll": _number(ns, "nll"),
@@ -145,6 +154,14 @@ def _P_float(name: str) -> Rule:
 
 
 BLANK = "log_likelihood = 0.0\nn = 0\n"
+
+N_KEPT = changed(
+    "N",
+    ref.N,
+    "N must stay the counts (the later cells read it): build P from a copy, "
+    "P = (N + 1).float(), not with N += 1 or N = N.float() and /= on N.",
+)
+
 declare(
     _nll_step(
         "nll_three_words",
@@ -177,14 +194,14 @@ declare(
     Step(
         name="smoothing",
         notebook="nll_smoothing",
-        reads=("P",),
+        reads=("P", "N"),
         blank="P = ...  # add-one smoothing: (N + 1) as float, each row divided by its sum",
         hints=(
             "Add one fake count to every cell of N before you turn the rows into probabilities.",
             "P = (N + 1).float(); P /= P.sum(1, keepdim=True)",
         ),
         anchor="P = (N + 1).float()",
-        reference=lambda: {"P": ref.P(1.0)},
+        reference=lambda: {"P": ref.P(1.0), "N": ref.N()},
         tol=1e-6,
         done=lambda v: (
             f"no zeros left; P[j, q] = {float(v['P'][10, 17]):.5f} (jq: never seen, now possible)"
@@ -192,6 +209,7 @@ declare(
         shape=(Rule("`P` is not a tensor.", lambda v: not is_tensor(v["P"])),),
         rules=(_P_float("P"),),
         mistakes=(
+            N_KEPT,
             Mistake(
                 "P still has zeros, so log(0) = -inf for 'jq': add 1 to N before dividing.",
                 lambda: {"P": ref.P(0.0)},

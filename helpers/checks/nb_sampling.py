@@ -7,7 +7,7 @@ from typing import Any
 import torch
 
 from helpers.checks import ref, sampling
-from helpers.checks.core import Mistake, Rule, Step, declare, get, is_tensor
+from helpers.checks.core import Mistake, Rule, Step, changed, declare, get, is_tensor, same
 
 SEED_G = "g = ...  # a torch.Generator seeded with 2147483647\n"
 
@@ -56,6 +56,14 @@ LOOP = (
     "if ix == 0: break"
 )
 
+
+N_KEPT = changed(
+    "N",
+    ref.N,
+    "N must stay the counts (the later cells read it): build P from a copy, "
+    "P = (N + 1).float(), not with N += 1 or N = N.float() and /= on N.",
+)
+
 declare(
     Step(
         name="first_row",
@@ -74,7 +82,12 @@ declare(
             f"p sums to 1; p[1] (a) = {float(v['p'][1]):.4f} = 4,410 / 32,033 (the video's 0.1377)"
         ),
         shape=(_is_tensor("p"),),
-        rules=(_rule_float32("p"),),
+        rules=(
+            Rule(
+                "`p` holds whole numbers: make the counts float before dividing, .float().",
+                lambda v: not v["p"].is_floating_point(),
+            ),
+        ),
         mistakes=(
             Mistake(
                 "p sums to 32,033: divide by p.sum() to make probabilities.",
@@ -93,10 +106,10 @@ declare(
                 lambda: {"p": ref.P(1.0)[0]},
             ),
             Mistake(
-                "p is a row of probabilities, but not row 0 ('.'): N[0]. If you ran the "
+                "p is another row of N as probabilities, not row 0 ('.'): N[0]. If you ran the "
                 "sampling cells, they overwrote p: run this cell again, then its check.",
                 lambda: {"p": ref.count_row(1)},
-                when=lambda v: v["p"].shape == (27,) and abs(float(v["p"].sum()) - 1) < 1e-4,
+                when=lambda v: any(same(v["p"], ref.count_row(k), 1e-6) for k in range(1, ref.V)),
             ),
         ),
     ),
@@ -126,8 +139,8 @@ declare(
         ),
         mistakes=(
             Mistake(
-                "g has not drawn anything: pass generator=g to torch.multinomial (without it "
-                "the draw is not reproducible).",
+                "g's state is still that of its fresh seed: the draw did not use g after it was "
+                "seeded (torch.multinomial(p, ..., generator=g), after seeding g).",
                 lambda: {"state": ref.generator().get_state()},
                 when=lambda v: torch.equal(v["state"], ref.generator().get_state()),
             ),
@@ -137,8 +150,9 @@ declare(
                 lambda: _draw(2),
             ),
             Mistake(
-                "g has drawn more since this cell ran (a later cell used it): run this cell "
-                "again, then its check.",
+                "g's state is not the one a single draw from the fresh seed leaves: seed g, "
+                "then draw once with generator=g (if later cells drew from g, run this cell "
+                "again, then its check).",
                 lambda: _draw(7),
                 when=lambda v: not torch.equal(v["state"], _draw()["state"]),
             ),
@@ -166,8 +180,8 @@ declare(
                 lambda: {"p": torch.rand(3, generator=ref.generator())},
             ),
             Mistake(
-                "not the lesson's numbers: torch.rand without generator=g uses the global random "
-                "state (not reproducible). Pass generator=g, seeded 2147483647.",
+                "g's state is still that of its fresh seed: no draw used g after it was seeded. "
+                "Seed g first, then p = torch.rand(3, generator=g).",
                 lambda: {"used": False},
                 when=lambda v: not v["used"],
             ),
@@ -221,7 +235,7 @@ declare(
     Step(
         name="P_keepdim",
         notebook="sampling",
-        reads=("P",),
+        reads=("P", "N"),
         blank="P = ...  # the probability table: N as float, each row divided by the sum of "
         "that row",
         hints=(
@@ -229,12 +243,13 @@ declare(
             "P = N.float(); P /= P.sum(1, keepdim=True)",
         ),
         anchor="P /= P.sum(1, keepdim=True)",
-        reference=lambda: {"P": ref.P(0.0)},
+        reference=lambda: {"P": ref.P(0.0), "N": ref.N()},
         tol=1e-6,
         done=lambda v: "every row of P sums to 1; P.sum(1, keepdim=True) is a (27, 1) column",
         shape=(_is_tensor("P"),),
         rules=(_rule_float32("P"),),
         mistakes=(
+            N_KEPT,
             Mistake(
                 "the columns of P sum to 1, not its rows: sum each row, P.sum(1, keepdim=True) "
                 "(without keepdim the (27,) sums broadcast as a row and divide the columns).",

@@ -46,7 +46,14 @@ def _emma_loss() -> float:
 
 
 def _look_W(ns: Mapping[str, Any]) -> dict[str, Any]:
-    return {"W": _W(ns).detach()}
+    W = _W(ns)
+    if not (W.is_leaf and W.requires_grad):
+        raise Wrong(
+            "W is no longer the leaf tensor W = torch.randn(..., requires_grad=True): "
+            "W = W - ... makes a new tensor, and the next cells' loss.backward() fills no "
+            "W.grad for it. Change W in place: W.data += -0.1 * W.grad."
+        )
+    return {"W": W.detach()}
 
 
 def _look_dataset(ns: Mapping[str, Any]) -> dict[str, Any]:
@@ -113,13 +120,14 @@ declare(
         tol=1e-5,
         mistakes=(
             Mistake(
-                "loss was computed from an earlier W, without gradients: redo the forward "
-                "pass with this W (run the whole cell).",
+                "loss has no graph back to W (loss.requires_grad is False): compute the "
+                "forward pass from this W, in this cell, after W = torch.randn(...).",
                 lambda: {"fresh": False},
                 when=lambda v: not v["fresh"],
             ),
             Mistake(
-                "W.grad is None: call loss.backward() (W needs requires_grad=True).",
+                "W.grad is None after your cell: loss.backward() fills it, and W.grad = None "
+                "clears it, so the reset comes before backward() (W needs requires_grad=True).",
                 lambda: {"grad": None},
                 when=lambda v: v["grad"] is None,
             ),

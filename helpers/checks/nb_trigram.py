@@ -11,27 +11,12 @@ import torch
 import torch.nn.functional as F
 
 from helpers.checks import ref
-from helpers.checks.core import Missing, Mistake, Rule, Step, Wrong, declare, get, is_tensor
+from helpers.checks.core import Mistake, Rule, Step, Wrong, call, declare, get, same
 from helpers.checks.nb_neural_net import tensors
 from helpers.checks.nb_training import TRAIN, _look_losses
 
 V = ref.V
 EMMA = [(".", ".", "e"), (".", "e", "m"), ("e", "m", "m"), ("m", "m", "a"), ("m", "a", ".")]
-
-
-def call(ns: Mapping[str, Any], name: str, *args: Any) -> Any:
-    """Call the learner's function; its error or an empty body becomes one line."""
-    fn = get(ns, name)
-    if not callable(fn):
-        raise Wrong(f"`{name}` should be a function (def {name}(...):).")
-    try:
-        out = fn(*args)
-    except Exception as err:
-        shown = ", ".join("..." if is_tensor(a) else repr(a) for a in args)
-        raise Wrong(f"{name}({shown}) raised {type(err).__name__}: {err}") from None
-    if out is None:
-        raise Missing(f"`{name}` returns nothing yet: write its body and return the result.")
-    return out
 
 
 def _look_of(ns: Mapping[str, Any]) -> dict[str, Any]:
@@ -106,24 +91,6 @@ def _inputs(swap: bool = False) -> dict[str, Any]:
     W = ref.seeded_W(2 * V, V)
     xenc = torch.cat([F.one_hot(x1, V), F.one_hot(x2, V)], dim=1).float()
     return {"x1": x1, "x2": x2, "ys": ys, "logits_index": W[x1] + W[V + x2], "xenc": xenc}
-
-
-@functools.cache
-def _descent(mode: str = "right") -> tuple[float, ...]:
-    counts = _N3().double()
-    first, second = torch.arange(V * V) // V, torch.arange(V * V) % V
-    W = torch.zeros((2 * V, V), dtype=torch.float64, requires_grad=True)
-    acc, out = torch.zeros_like(W), list[float]()
-    for _ in range(4):
-        loss = -(counts * (W[first] + W[V + second]).log_softmax(1)).sum() / counts.sum()
-        W.grad = None
-        loss.backward()
-        assert W.grad is not None
-        acc = acc + W.grad if mode == "no_reset" else W.grad
-        with torch.no_grad():
-            W += 30.0 * acc if mode == "wrong_sign" else -30.0 * acc
-        out.append(loss.item())
-    return tuple(out)
 
 
 @functools.cache
@@ -304,7 +271,10 @@ declare(
             Mistake(
                 "logits_index = W[x1] + W[V + x2]: the first half of W for c1, the second for c2.",
                 lambda: {"logits_index": _inputs()["logits_index"] * 0},
-                when=lambda v: tuple(v["logits_index"].shape) == (ref.BIGRAMS, V),
+                when=lambda v: (
+                    tuple(v["logits_index"].shape) == (ref.BIGRAMS, V)
+                    and not same(v["logits_index"], _inputs()["logits_index"])
+                ),
             ),
         ),
     ),

@@ -3,13 +3,14 @@ compared with the lesson's loop on the same rows; its mistakes are the loops lea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import torch
 
 from helpers.checks import ref
-from helpers.checks.core import Missing, Mistake, Wrong, get
+from helpers.checks.core import CELL, Missing, Mistake, Wrong, get
 
 Row = Callable[[int], torch.Tensor]
 
@@ -43,6 +44,14 @@ def names(ns: Mapping[str, Any], name: str) -> list[str]:
 def look_out(ns: Mapping[str, Any]) -> dict[str, Any]:
     """The last name of a loop that prints its names: "".join(out), and g's state."""
     if "out" not in ns and "g" in ns:  # the loop ran, and kept its names some other way
+        kept = re.findall(
+            r"(\w+)\s*(?:\+=\s*itos\[ix\]|\.append\(itos\[ix\]\))", str(ns.get(CELL, ""))
+        )
+        if kept and kept[-1] in ns:
+            value = ns[kept[-1]]
+            name = "".join(value) if isinstance(value, list) else value
+            if isinstance(name, str):
+                return {"name": name, "state": generator(ns).get_state()}
         raise Wrong(
             "no `out`: the check reads the last name from `out`, the list each draw appends "
             "itos[ix] to (out = [] at the start of each name, as the blank says)."
@@ -101,13 +110,14 @@ def mistakes(
 
     return (
         Mistake(
-            "g has not drawn anything: pass generator=g to torch.multinomial (without it the "
-            "names are not reproducible).",
+            "g's state is still that of its fresh seed: no draw used g after it was seeded "
+            "(torch.multinomial(..., generator=g), with g seeded once, before the loop).",
             lambda: {"state": fresh},
             when=lambda v: torch.equal(v["state"], fresh),
         ),
         Mistake(
-            "the names lack their closing '.': append itos[ix] before the `if ix == 0: break`.",
+            "the last name does not end in '.': a name ends when '.' (ix == 0) is drawn, and "
+            "that '.' is appended too, before the `if ix == 0: break`.",
             lambda: {"name": "mor" if not keep else ["mor"]},
             when=no_dot,
         ),
@@ -127,8 +137,8 @@ def mistakes(
             },
         ),
         Mistake(
-            "g has drawn a different number of names than 5: seed g right before the loop, "
-            "then for _ in range(5), drawing each character with generator=g.",
+            "these are the lesson's names, but not 5 of them (g's state and the names stop "
+            "elsewhere): for _ in range(5), drawing each character with generator=g.",
             lambda: _count(row, 4, keep),
             when=other_count,
         ),

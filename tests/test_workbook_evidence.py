@@ -1,0 +1,73 @@
+"""The evidence descriptors (helpers/checks/evidence.py), on their own: each says a fact about
+the learner's value, and none raises on a value it cannot read."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from helpers.checks.evidence import describe, kind
+
+
+def test_kinds() -> None:
+    assert kind(torch.zeros(27, 27, dtype=torch.int32)) == "a (27, 27) int32 tensor"
+    assert kind(None) == "None"
+    assert kind(3) == "the int 3"
+    assert kind(["a", "b"]) == "a list of str of 2 items"
+
+
+def test_shape_and_transposition() -> None:
+    w = torch.arange(6).view(2, 3)
+    assert "(3, 2) is (2, 3) transposed" in describe("N", w.T, w)
+    sq = torch.arange(9).view(3, 3)
+    assert "transposed" in describe("N", sq.T, sq)
+    assert "want shape (2, 3)" in describe("N", torch.zeros(4), w)
+
+
+def test_zeros_nan_and_sums() -> None:
+    w = torch.tensor([[0, 3], [4, 5]])
+    assert describe("N", torch.zeros(2, 2, dtype=torch.long), w) == (
+        "N is all zeros (its sum should be 12)"
+    )
+    assert "holds 4 NaN values" in describe("P", torch.full((2, 2), math.nan), w.float())
+    g = w.clone()
+    g[:, 0] = 0
+    line = describe("N", g, w)
+    assert (
+        line.startswith("N.sum() is 8, 4 short") and "column 0 all zeros (expected sum 4)" in line
+    )
+
+
+def test_factors_and_offsets() -> None:
+    w = torch.tensor([1.0, 2.0, 4.0])
+    assert "times 2 (twice)" in describe("x", 2 * w, w)
+    assert "1/ln 10" in describe("nll", w / math.log(10), w)
+    assert "-1 (the sign flipped)" in describe("loss", -2.5, 2.5)
+    assert "off by 1" in describe("N", w + 1, w)
+    assert "3 more than expected" in describe("n", 10, 7)
+    assert "divided by 5" in describe("loss", 1.0, 5.0)
+
+
+def test_normalised_along_the_other_axis_or_the_whole_table() -> None:
+    N = torch.tensor([[1.0, 3.0], [2.0, 2.0]])
+    P = N / N.sum(1, keepdim=True)
+    assert "columns sum to 1" in describe("P", N / N.sum(0, keepdim=True), P)
+    assert "whole table" in describe("P", N / N.sum(), P)
+
+
+def test_first_difference_in_strings_lists_and_dicts() -> None:
+    assert "character 2" in describe("s", "emxa", "emma")
+    assert "has 3 items; want 2" in describe("words", ["a", "b", ""], ["a", "b"])
+    assert "words[0]" in describe("words", ["a\n", "b"], ["a", "b"])
+    assert "the same item 3 times" in describe("names", ["mor.", "mor.", "mor."], ["a", "b", "c"])
+    line = describe("stoi", {"a": 0, ".": 0}, {"a": 1, ".": 0})
+    assert "stoi['a'] and stoi['.'] are both 0" in line
+    assert "lacks the key '.'" in describe("stoi", {"a": 1}, {"a": 1, ".": 0})
+
+
+@pytest.mark.parametrize("got", [None, object(), "x", [None], {1: None}, torch.tensor([1 + 1j])])
+def test_never_raises(got: object) -> None:
+    for want in (torch.zeros(2, 2), 1.0, "emma", ["a"], {"a": 1}):
+        assert isinstance(describe("v", got, want), str)
