@@ -728,7 +728,7 @@ ANSWERS: list[tuple[str, str, str]] = [
     ("logits", "not the lesson's seeded W", "W = torch.randn((27, 27))\nlogits = xenc @ W"),
     (
         "logits",
-        "does not exist yet",
+        "does not exist",
         "W = torch.randn((27, 27), generator=g)\nlogits = xenc @ W",
     ),
     (
@@ -1274,3 +1274,23 @@ def _blind() -> list[tuple[str, str, str]]:
 
 
 ANSWERS += _blind()
+
+# From the held-out blind set 2, after it was measured: the three ✗ lines a judge found naming
+# a cause the learner had not made (now facts and the rule).
+ANSWERS += [
+    (
+        "zip_pairs",
+        "does not exist",
+        "for w in words[:1]:\n    print(w)\n    for i in range(len(w)):\n        print(w[i], w[(i + 1) % len(w)])",
+    ),
+    (
+        "count_samples",
+        "does not end in '.'",
+        'g = torch.Generator().manual_seed(2147483647)\nfrom_counts = []\nfor i in range(5):\n    out = []\n    ix = 0\n    while True:\n        p = P[ix]\n        ix = torch.multinomial(p, num_samples=1, replacement=True, generator=g).item()\n        out.append(itos[ix])\n        if ix == 0:\n            break\n    from_counts.append("".join(out[:-1]))',
+    ),
+    (
+        "trigram_inputs",
+        "integer indices",
+        "xs, ys = ngram.training_pairs(words, stoi, 3)  # xs is the flattened context c1*27 + c2\nx1, x2 = xs / V, xs % V\n\ng = torch.Generator().manual_seed(2147483647)\nW = torch.randn((2 * V, V), generator=g)\nxenc = torch.cat([F.one_hot(x1, num_classes=V), F.one_hot(x2, num_classes=V)], dim=1).float()\nlogits_index = W[x1] + W[V + x2]\nnum = xs.nelement()",
+    ),
+]

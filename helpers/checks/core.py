@@ -94,7 +94,10 @@ def get(ns: Mapping[str, Any], name: str) -> Any:
     if name not in ns:
         if name == SHOWN:
             raise Missing("the cell above shows no value yet: write your expression and run it.")
-        raise Missing(f"`{name}` does not exist yet: run the cell that makes {name} first.")
+        raise Missing(
+            f"`{name}` does not exist: the blank above makes it under that name; run it, or name "
+            f"your variable {name}."
+        )
     value = ns[name]
     if value is Ellipsis:
         if name == SHOWN:

@@ -156,8 +156,8 @@ TAUGHT = (
     ),
     (
         "one_hot is only applicable to index tensor",
-        "F.one_hot takes integer indices: xs must be an int64 tensor (torch.tensor of Python "
-        "ints), not floats",
+        "F.one_hot takes integer indices: the tensor given to it must hold int64 indices, not "
+        "floats (`/` makes floats, `//` keeps integers)",
     ),
     (
         "must have the same dtype",

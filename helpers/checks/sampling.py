@@ -116,8 +116,8 @@ def mistakes(
             when=lambda v: torch.equal(v["state"], fresh),
         ),
         Mistake(
-            "the last name does not end in '.': a name ends when '.' (ix == 0) is drawn, and "
-            "that '.' is appended too, before the `if ix == 0: break`.",
+            "the last name does not end in '.': the lesson's names keep the '.' that ends them "
+            "(every drawn character is appended, the closing '.' too).",
             lambda: {"name": "mor" if not keep else ["mor"]},
             when=no_dot,
         ),
