@@ -56,7 +56,7 @@ BOOK_RUNS = 3
 USABLE_JS = {
     "now": """() => { const b = document.querySelector('.book-slider.is-live');
         const i = b && b.querySelector('img'); return !!(i && i.complete && i.naturalWidth); }""",
-    # the committed book before issue 27: the widget renderer's slider and its picture
+    # the book as committed at 0447f09: the widget renderer's slider and its picture
     "before": """() => { const h = document.querySelector('.alpha-slider .noUi-handle');
         const i = document.querySelector('.smoothing-picture img');
         return !!(h && h.offsetParent && i && i.complete && i.naturalWidth); }""",
@@ -363,7 +363,7 @@ def book_bench(before: Path | None) -> str:
 
     if not (book.BUILD / "manifest.json").is_file():
         book.build(book.BUILD)
-    lines = ["| 05 to a usable slider (390 px, cold cache) | before (issue 27) | now | target |"]
+    lines = ["| 05 to a usable slider (390 px, cold cache) | before (0447f09) | now | target |"]
     lines.append("|---|---|---|---|")
     for name, profile in PROFILES.items():
         now = statistics.median(

@@ -1,4 +1,4 @@
-"""Accessibility audits (issue 22): axe-core over the book's pages and over our widgets in
+"""Accessibility audits: axe-core over the book's pages and over our widgets in
 JupyterLab, and each explorer used by keyboard alone.
 
 axe-core comes with `axe-playwright-python` (pinned in pyproject.toml). What this project renders

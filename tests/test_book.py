@@ -1,4 +1,4 @@
-"""The web edition (`make book`, issues 22 and 27): built, light, every interactive alive.
+"""The web edition (`make book`): built, light, every interactive alive.
 
 `make test` builds book/ first (`tools/book.py`, ~20 s); run alone, the `built` fixture builds it
 if it is missing. The checks without a browser: nothing committed, a page per notebook, nothing

@@ -1,4 +1,4 @@
-"""End to end: each explorer renders in JupyterLab and responds to a learner (issue 14, 25).
+"""End to end: each explorer renders in JupyterLab and responds to a learner.
 
 One notebook generated into the session's JupyterLab builds `N`, `P` and `itos` as notebooks 04
 and 08 do and shows both explorers (the same calls the explorer cells of 04 and 08 make); it is

@@ -1,4 +1,4 @@
-"""Static views of the smoothing slider (issue 14): an HTML export, and JupyterLab before a run.
+"""Static views of the smoothing slider: an HTML export, and JupyterLab before a run.
 
 A notebook that shows the slider (as 05 does) is generated, stored with its outputs by
 tools/execute.py (the way every notebook of the course is stored), exported with
