@@ -5,6 +5,7 @@ is replaced by a stand-in here (the real run is `make stress`)."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -50,6 +51,28 @@ def test_stress_keeps_workers_busy_passes_the_exit_code_on_and_stops_them(
     (line,) = capsys.readouterr().out.strip().splitlines()
     assert line.startswith("stress: pytest tests/test_x.py -q FAILED (pytest exit code 3) under")
     assert "2 load workers" in line
+
+
+def test_a_stress_run_stopped_by_sigterm_leaves_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[subprocess.Popen] = []
+    real_start = stress.start_workers
+
+    def start_workers(n: int) -> list[subprocess.Popen]:
+        started.extend(real_start(n))
+        return started
+
+    def stopped_pytest(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess:
+        os.kill(os.getpid(), signal.SIGTERM)  # as `kill` or CI stops the job mid-run
+        raise AssertionError("SIGTERM did not stop the run")
+
+    monkeypatch.setattr(stress, "start_workers", start_workers)
+    monkeypatch.setattr(stress.subprocess, "run", stopped_pytest)
+    with pytest.raises(SystemExit) as stop:
+        stress.main(["--workers", "2"])
+    assert stop.value.code == 128 + signal.SIGTERM
+    assert len(started) == 2
+    assert not any(Path(f"/proc/{p.pid}").exists() for p in started), "a worker outlived it"
+    assert signal.getsignal(signal.SIGTERM) is not stress._terminated, "the handler stays"
 
 
 def test_stress_wants_a_worker() -> None:

@@ -56,6 +56,10 @@ def stop_workers(workers: list[subprocess.Popen]) -> float:
     return cpu
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -66,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers < 1:
         print("tools/stress.py: --workers must be at least 1", file=sys.stderr)
         return 2
+    # Stopped from outside (SIGTERM, as CI or `kill` stop a job), the workers go too: the
+    # handler raises, `subprocess.run` kills pytest, and `finally` kills the workers.
+    previous = signal.signal(signal.SIGTERM, _terminated)
     workers = start_workers(args.workers)
     started = time.monotonic()
     try:
@@ -75,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         wall = time.monotonic() - started
         load_cpu = stop_workers(workers)
+        signal.signal(signal.SIGTERM, previous)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     verdict = "passed" if tests.returncode == 0 else f"FAILED (pytest exit code {tests.returncode})"
     print(
