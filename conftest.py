@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -20,8 +21,38 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.nbval_sanitize_with = str(config.rootpath / sanitize)
 
 
+CORPUS = "test_workbook_answers.py"  # the learners' answers, computed beside the other tests
+
+
+def _corpus(session: pytest.Session) -> ModuleType | None:
+    """The answer corpus's test module, if this run selected any of its tests."""
+    for item in session.items:
+        if item.path.name == CORPUS and isinstance(item, pytest.Function):
+            return item.module
+    return None
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last, in their order: the session's Playwright keeps an event loop in this
     thread from its first browser test on (asyncio.run would refuse to start after it), and its
-    server and browser then serve every browser test in one stretch."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    server and browser then serve every browser test in one stretch. The answer corpus just
+    before them: its workers, started at collection, have had the longest to finish."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("browser") is not None,
+            item.path.name == CORPUS,
+        )
+    )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the corpus's workers now, so they run while the other tests do."""
+    module = _corpus(session)
+    if module is not None and not session.config.option.collectonly:
+        module.start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    module = _corpus(session)
+    if module is not None:
+        module.stop()

@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from workbook_answers import ANSWERS, OK
@@ -60,17 +61,41 @@ def _part(books: tuple[str, ...]) -> tuple[dict[int, tuple[str, bool]], dict[str
     return {k: (a.line, a.hang) for k, a in enumerate(answers) if a.line}, refs
 
 
+# The corpus is computed in two worker processes. conftest.py starts them as soon as this file
+# is collected (`start()`), so they run beside the other tests, which keep one core busy at
+# most; the tests here only collect what the workers found.
+_running: dict[str, Any] = {}
+
+
+def start() -> None:
+    """Start the workers (once); `lines` waits for them."""
+    if not _running:
+        pool = ProcessPoolExecutor(len(PARTS))
+        _running.update(pool=pool, parts=[pool.submit(_part, p) for p in PARTS])
+        _running["started"] = time.perf_counter()
+
+
+def stop() -> None:
+    """End the workers, finished or not (a run stopped early must not leave them behind)."""
+    pool = _running.pop("pool", None)
+    if pool is not None:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+    _running.clear()
+
+
 @pytest.fixture(scope="module")
 def lines() -> tuple[dict[int, tuple[str, bool]], dict[str, str]]:
-    start = time.perf_counter()
-    with ProcessPoolExecutor(len(PARTS)) as pool:
-        parts = list(pool.map(_part, PARTS))
+    start()
     out: dict[int, tuple[str, bool]] = {}
     refs: dict[str, str] = {}
-    for got, ref in parts:
+    for future in _running["parts"]:
+        got, ref = future.result()
         out.update(got)
         refs.update(ref)
-    print(f"\n{len(ANSWERS)} answers in {time.perf_counter() - start:.0f} s")
+    seconds = time.perf_counter() - _running["started"]
+    print(f"\n{len(ANSWERS)} answers in {seconds:.0f} s since the workers started")
     return out, refs
 
 
