@@ -17,9 +17,12 @@ import functools
 import http.server
 import json
 import math
+import os
 import re
 import subprocess
+import sys
 import threading
+import tomllib
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -30,6 +33,7 @@ import torch
 from browser_support import ARTIFACTS, ROOT, UI_TIMEOUT_MS, browser
 from playwright.sync_api import Browser, Page, Route, expect
 
+from helpers import checks
 from tools import book
 
 __all__ = ["browser"]
@@ -118,8 +122,34 @@ def test_the_workbook_zip_runs_without_the_repository(built: Path) -> None:
     assert workbooks and {f"makemore-bigram/workbook/{n}" for n in workbooks} <= names
     for needed in ("Makefile", "pyproject.toml", "requirements-lock.txt", "helpers/bigram.py"):
         assert f"makemore-bigram/{needed}" in names, needed
-    assert "make setup data" in readme and "make lab" in readme
+    assert "make lab" in readme
     assert not any("__pycache__" in n or n.endswith("names.txt") for n in names)
+
+
+def test_the_unzipped_workbook_imports_its_checks_and_installs(built: Path, tmp_path: Path) -> None:
+    """Unzipped alone, the checks import (they read course.toml) and every file pyproject.toml
+    names for an install (its readme) is there."""
+    with zipfile.ZipFile(built / book.WORKBOOK_ZIP) as z:
+        z.extractall(tmp_path)
+    folder = tmp_path / "makemore-bigram"
+    project = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert (folder / project["readme"]).is_file(), "pip install -e . needs the readme"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import helpers.checks as c; print(len(c.STEPS), c.NOTEBOOKS[0], c.__file__)",
+        ],
+        cwd=folder / "workbook",
+        env={**os.environ, "PYTHONPATH": str(folder)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    steps, first, where = run.stdout.split()
+    assert int(steps) == len(checks.STEPS) and first == checks.NOTEBOOKS[0]
+    assert Path(where).is_relative_to(folder), where  # the unzipped copy, not this checkout
 
 
 # --- the recorded frames against plain Python --------------------------------------------------

@@ -60,17 +60,25 @@ ASSETS = [
 ]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WORKBOOK_ZIP = "workbook.zip"
-# What workbook.zip holds besides workbook/: enough to run it (`make setup data`, `make lab`).
-WORKBOOK_FILES = ("Makefile", "pyproject.toml", "requirements-lock.txt", "environment.yml")
+# What workbook.zip holds besides workbook/: enough to run it (`make lab`): the course
+# declaration the checks read, and the README pyproject.toml names.
+WORKBOOK_FILES = (
+    "Makefile",
+    "pyproject.toml",
+    "requirements-lock.txt",
+    "environment.yml",
+    "course.toml",
+    "README.md",
+)
 WORKBOOK_DIRS = ("helpers", "tools", "workbook", "notebooks")
 WORKBOOK_README = """makemore, part 1: the bigram notebooks -- the workbook
 
 Each notebook of workbook/ is a lesson of the course with blanks to fill in and checks that
 say whether an answer is right. They import helpers/ and read the names data set.
 
-1. Unzip, then in the folder, with Python 3.11+ (or conda: environment.yml):
-       make setup data      # a virtual environment .venv and data/names.txt (needs the network)
-2.     make lab             # JupyterLab opens; the workbook is in workbook/
+Unzip, then in the folder, with Python 3.11+ (or conda: environment.yml):
+       make lab    # a virtual environment .venv, data/names.txt (needs the network), then
+                   # JupyterLab opens; the workbook is in workbook/
 Without make: python3 -m venv .venv && .venv/bin/pip install -c requirements-lock.txt -e .
 then .venv/bin/python -m helpers.data and .venv/bin/jupyter lab.
 """
