@@ -50,6 +50,15 @@ def test_factors_and_offsets() -> None:
     assert "divided by 5" in describe("loss", 1.0, 5.0)
 
 
+def test_the_datasets_counts_are_named_as_factors() -> None:
+    # 559,951.6 is a sum of 228,146 negative log-probabilities (an average of 2.4544 each)
+    total = 2.4544 * 228_146
+    assert "1/32,033 (divided by the number of names)" in describe("nll", total / 32_033, total)
+    assert "228,146/32,033" in describe("nll", total / 32_033, total / 228_146)
+    assert "228,146 (the number of bigrams)" in describe("nll", total, total / 228_146)
+    assert "number of" not in describe("nll", 17.0, 2.4544)  # no count behind a plain ratio
+
+
 def test_normalised_along_the_other_axis_or_the_whole_table() -> None:
     N = torch.tensor([[1.0, 3.0], [2.0, 2.0]])
     P = N / N.sum(1, keepdim=True)

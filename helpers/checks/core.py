@@ -165,24 +165,26 @@ def call(ns: Mapping[str, Any], name: str, *args: Any, seconds: float = 10.0) ->
     if not callable(fn):
         raise Wrong(f"`{name}` is {type(fn).__name__}, not a function: def {name}(...):")
     shown = ", ".join("..." if is_tensor(a) else repr(a) for a in args)
+    # The limit counts the CPU time this process spends (ITIMER_PROF), not the clock: a loop that
+    # never ends uses CPU, while a slow or busy machine does not trip it.
     try:
-        old = signal.signal(signal.SIGALRM, _late)
+        old = signal.signal(signal.SIGPROF, _late)
     except ValueError:  # not the main thread: no time limit
         old = None
     if old is not None:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         out = fn(*args)
     except _Late:
         raise Wrong(
-            f"{name}({shown}) did not return within {seconds:.0f} s: a loop that never ends?"
+            f"{name}({shown}) ran {seconds:g} s of CPU without returning: a loop that never ends?"
         ) from None
     except Exception as err:
         raise Wrong(f"{name}({shown}) raised {type(err).__name__}: {err}") from None
     finally:
         if old is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, old)
     if out is None:
         raise Missing(f"`{name}` returns nothing yet: write its body and return the result.")
     return out

@@ -17,6 +17,8 @@ from typing import Any
 
 import torch
 
+from helpers.checks.ref import BIGRAMS, WORDS
+
 LN10 = math.log(10)
 SYMBOLS = "." + "abcdefghijklmnopqrstuvwxyz"  # index -> character of the 27-symbol tables
 
@@ -85,6 +87,13 @@ def _factor(r: float) -> str | None:
         (-1.0, "-1 (the sign flipped)"),
         (1 / LN10, "1/ln 10 = 0.4343 (log base 10 against the natural log)"),
         (LN10, "ln 10 = 2.303"),
+        # the dataset's two counts, which a sum is divided by (or not) to make an average
+        (1 / WORDS, f"1/{WORDS:,} (divided by the number of names)"),
+        (1 / BIGRAMS, f"1/{BIGRAMS:,} (divided by the number of bigrams)"),
+        (float(WORDS), f"{WORDS:,} (the number of names)"),
+        (float(BIGRAMS), f"{BIGRAMS:,} (the number of bigrams)"),
+        (BIGRAMS / WORDS, f"{BIGRAMS:,}/{WORDS:,} (the number of bigrams over that of names)"),
+        (WORDS / BIGRAMS, f"{WORDS:,}/{BIGRAMS:,} (the number of names over that of bigrams)"),
     ):
         if math.isclose(r, value, rel_tol=1e-4):
             return name
