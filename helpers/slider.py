@@ -38,11 +38,16 @@ ZERO_AT = 1e-3
 
 
 class Pages(widgets.Stack):
-    """A `Stack` of `VBox(Label, ...)` pages; `value` is the text of the page shown."""
+    """A `Stack` of `VBox(Label, ...)` pages, one per option of `slider`; `value` is the text
+    of the page at the slider's index (in Python at once, whatever the browser shows)."""
+
+    def __init__(self, pages: list[widgets.VBox], slider: widgets.SelectionSlider) -> None:
+        super().__init__(pages, selected_index=slider.index)
+        self._slider = slider
 
     @property
     def value(self) -> str:
-        return str(self.children[self.selected_index].children[0].value)
+        return str(self.children[self._slider.index].children[0].value)
 
 
 def nll_curve(N: torch.Tensor, alphas: tuple[float, ...] = ALPHAS) -> list[float]:
@@ -62,7 +67,7 @@ def smoothing_slider(
     (its `value` is the NLL text shown) of one page per alpha, each a `VBox` of the `Label`
     "average NLL = ... nats" and an `HTML` `<img>` (the NLL-against-alpha curve with the point
     at that alpha, and P[row] as bars) with its alt text, all made once here; the browser shows
-    the page at the slider's index (`jslink`), with no kernel callback at all. Displayed, the
+    the page at the slider's index (`jsdlink`), with no kernel callback at all. Displayed, the
     box also carries the current picture as `image/png`, with its alt text, for static views.
     """
     stoi = {s: i for i, s in itos.items()}
@@ -166,7 +171,7 @@ def smoothing_slider(
     )
     slider.add_class("alpha-slider")
     # One page per alpha, its NLL text above its picture, all made and sent once; the browser
-    # shows the page at the slider's index (jslink: no kernel round trip, so text and picture
+    # shows the page at the slider's index (jsdlink: no kernel round trip, so text and picture
     # follow keys and drags together, and also in a static page with no kernel at all).
     pages = []
     for text, png, alt in zip(texts, pictures, alts, strict=True):
@@ -178,10 +183,12 @@ def smoothing_slider(
             f'<img src="{src}" alt="{html.escape(alt)}" style="max-width: 100%; height: auto">'
         )
         pages.append(widgets.VBox([label, image.add_class("slider-picture")]))
-    stack = Pages(pages, selected_index=slider.index)
+    stack = Pages(pages, slider)
     stack.add_class("smoothing-picture")
-    widgets.jslink((slider, "index"), (stack, "selected_index"))  # in the browser
-    widgets.dlink((slider, "index"), (stack, "selected_index"))  # in Python, at once
+    # One way, in the browser only: the kernel never sets the stack's index. (A Python link as
+    # well sent the kernel's copy of an earlier index back while keys moved the slider on, and
+    # a two-way link then carried it to the slider: a key press undone.)
+    widgets.jsdlink((slider, "index"), (stack, "selected_index"))
     return StaticBox(
         [slider, stack],
         summary=lambda: f"smoothing slider at α = {slider.value:g}: {texts[slider.index]}",

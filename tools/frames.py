@@ -69,8 +69,8 @@ def slider_frames(c: Course, row: str = "a", dpi: int = SLIDER_DPI) -> dict[str,
     frames = []
     for k, (label, alpha) in enumerate(slider.options):
         slider.value = alpha
-        page = stack.children[stack.selected_index]
-        assert stack.selected_index == k
+        assert slider.index == k
+        page = stack.children[slider.index]  # the page the browser's link shows
         found = re.search(r'src="([^"]+)" alt="([^"]*)"', page.children[1].value)
         assert found is not None, "each page of the slider is an <img> with its alt text"
         src, alt = found.groups()
