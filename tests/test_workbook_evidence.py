@@ -66,6 +66,20 @@ def test_normalised_along_the_other_axis_or_the_whole_table() -> None:
     assert "whole table" in describe("P", N / N.sum(), P)
 
 
+def test_right_proportions_with_the_wrong_sum() -> None:
+    # Independent: p = c / c.sum() is the reference; the same c over another number keeps each
+    # entry's share, and each row of (N + 1) / N.sum(1) is its right row times its own factor.
+    c = torch.tensor([2.0, 6.0, 12.0])
+    line = describe("p", c / 100, c / c.sum())
+    assert "sums to 0.2, not 1" in line and "times 0.2 (the right proportions" in line
+    assert "times" not in describe("p", torch.tensor([0.5, 0.25, 0.0]), c / c.sum())
+    N = torch.tensor([[1.0, 3.0], [2.0, 6.0]])
+    P = (N + 1) / (N + 1).sum(1, keepdim=True)
+    line = describe("P", (N + 1) / N.sum(1, keepdim=True), P)
+    assert "rows 0, 1 of P do not sum to 1" in line and "row 0: 1.5" in line
+    assert "own factor" not in line and "proportions within each row" in line
+
+
 def test_first_difference_in_strings_lists_and_dicts() -> None:
     assert "character 2" in describe("s", "emxa", "emma")
     assert "has 3 items; want 2" in describe("words", ["a", "b", ""], ["a", "b"])

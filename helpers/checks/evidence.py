@@ -137,7 +137,14 @@ def _tensor(label: str, g: torch.Tensor, w: torch.Tensor) -> str:
     if g.dim() == 1 and g.is_floating_point() and math.isclose(float(wd.sum()), 1, abs_tol=1e-4):
         total = float(gd.sum())
         if not math.isclose(total, 1, abs_tol=1e-4):
-            return f"{label} sums to {_n(total)}, not 1: probabilities sum to 1"
+            r = _scaled(gd, wd)
+            times = (
+                f"; it is the expected values times {_factor(r) or _n(r)} (the right "
+                "proportions, not divided by their own sum)"
+                if r
+                else ""
+            )
+            return f"{label} sums to {_n(total)}, not 1{times}: probabilities sum to 1"
     if g.dim() == 2 and g.shape[0] == g.shape[1] and torch.allclose(gd, wd.T, rtol=1e-4, atol=1e-6):
         return f"{label} is the expected table transposed: rows and columns swapped"
     if g.dim() == 2 and g.is_floating_point():
@@ -151,7 +158,16 @@ def _tensor(label: str, g: torch.Tensor, w: torch.Tensor) -> str:
                 i for i, s in enumerate(gd.sum(1).tolist()) if not math.isclose(s, 1, abs_tol=1e-4)
             ]
             if bad:
-                return f"rows {_which(bad, g.shape[0])} of {label} do not sum to 1"
+                line = f"rows {_which(bad, g.shape[0])} of {label} do not sum to 1"
+                factors = [_scaled(gd[i], wd[i]) for i in bad]
+                if all(f is not None for f in factors):
+                    k = bad[0]
+                    line += (
+                        f", though each is the expected row times a number of its own (row "
+                        f"{_index(k, g.shape[0])}: {_n(float(factors[0] or 0))}): the right "
+                        "proportions within each row, not divided by that row's own sum"
+                    )
+                return line
     r = _scaled(gd, wd)
     if r is not None:
         name = _factor(r)
