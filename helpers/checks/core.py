@@ -3,8 +3,9 @@
 A `Step` declares what a learner writes in one blank: the names it reads, the blank's text, its
 hints, a `reference()` that builds the right values with plain Python, and its `Mistake`s, each a
 small function that builds the wrong values a learner would produce, with the message naming
-it. `diagnose()` compares the learner's values with the reference, then with every mistake;
-custom code (`judge`) only where a step needs it.
+it. `diagnose()` reads the learner's values (`look` where reading them takes more than the
+names), checks their shape, compares them with the reference, then with every mistake; when
+none matches, `evidence.describe` says what differs.
 """
 
 from __future__ import annotations

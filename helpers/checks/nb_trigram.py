@@ -98,22 +98,11 @@ def _training(
     steps: int = 100, mode: str = "right", l2: float = 0.01, lr: float = 30.0
 ) -> list[float]:
     """The lecture's loop on the trigram inputs (xenc @ W = W[c1] + W[27 + c2]) from the seeded
-    (54, 27) W, in float64 on the (729, 27) counts: its losses."""
-    counts = _N3().double()
+    (54, 27) W, on the (729, 27) counts (`ref.descent`): its losses."""
     first, second = torch.arange(V * V) // V, torch.arange(V * V) % V
-    W = ref.seeded_W(2 * V, V).double().requires_grad_()
-    acc, out = torch.zeros_like(W), list[float]()
-    for _ in range(steps):
-        nll = -(counts * (W[first] + W[V + second]).log_softmax(1)).sum()
-        loss = nll / counts.sum() + l2 * (W**2).mean()
-        W.grad = None
-        loss.backward()
-        assert W.grad is not None
-        acc = acc + W.grad if mode == "no_reset" else W.grad
-        with torch.no_grad():
-            W += lr * acc if mode == "wrong_sign" else -lr * acc
-        out.append(loss.item())
-    return out
+    return ref.descent(
+        _N3(), ref.seeded_W(2 * V, V), lambda W: W[first] + W[V + second], steps, mode, l2, lr
+    )[0]
 
 
 def _run(skip: int = 0, **kw: Any) -> dict[str, Any]:

@@ -71,15 +71,19 @@ def P(alpha: float = 0.0, float32: bool = True) -> torch.Tensor:
 
 
 @functools.lru_cache(maxsize=16)
-def nll_loop(loop_words: tuple[str, ...], alpha: float) -> tuple[float, int]:
-    """(log-likelihood, bigrams) of the lesson's loop over `loop_words`, by math.log."""
+def nll_loop(
+    loop_words: tuple[str, ...], alpha: float, start: str = ".", end: str = "."
+) -> tuple[float, int]:
+    """(log-likelihood, bigrams) of the lesson's loop over `loop_words`, by math.log; `start`
+    or `end` "" leaves that token out of each word (the table stays the lesson's)."""
     counts = bigrams()
     rows: Counter[str] = Counter()
     for (a, _), k in counts.items():
         rows[a] += k
     ll, n = 0.0, 0
     for w in loop_words:
-        for a, b in zip("." + w, w + ".", strict=True):
+        chs = start + w + end
+        for a, b in zip(chs, chs[1:], strict=False):
             p = (counts[a, b] + alpha) / (rows[a] + V * alpha)
             ll += math.log(p) if p > 0 else -math.inf
             n += 1
@@ -136,26 +140,41 @@ def emma_loss_and_grad(W: torch.Tensor, times: int = 1) -> tuple[float, torch.Te
     return loss.item(), W.grad
 
 
-@functools.cache
-def training(steps: int, mode: str = "right", l2: float = 0.01) -> tuple[list[float], torch.Tensor]:
-    """The lesson's full-batch loop (lr 50, loss + l2 * (W**2).mean()) from the seeded W, in
-    float64 on the counts (the one-hot average regrouped by pair): its losses and the last W.
-    mode 'no_reset' lets gradients pile up, 'wrong_sign' steps uphill, 'sum' sums the NLL."""
-    Nd = N().double()
-    W = seeded_W().double().requires_grad_()
+def descent(
+    counts: torch.Tensor,
+    W: torch.Tensor,
+    logits: Callable[[torch.Tensor], torch.Tensor],
+    steps: int,
+    mode: str = "right",
+    l2: float = 0.01,
+    lr: float = 50.0,
+) -> tuple[list[float], torch.Tensor]:
+    """The lesson's full-batch loop, loss = NLL / examples + l2 * (W**2).mean(), in float64 on
+    the counts (row r of `counts` holds the next characters after context r, and `logits(W)`
+    row r is the net's output for it: the one-hot average regrouped by context): its losses and
+    the last W. mode 'no_reset' lets gradients pile up, 'wrong_sign' steps uphill, 'sum' sums
+    the NLL. The one loop behind the bigram and the trigram references."""
+    counts = counts.double()
+    W = W.double().requires_grad_()
     acc = torch.zeros_like(W)
     losses: list[float] = []
     for _ in range(steps):
-        nll = -(Nd * torch.log_softmax(W, dim=1)).sum()
-        loss = (nll if mode == "sum" else nll / Nd.sum()) + l2 * (W**2).mean()
+        nll = -(counts * torch.log_softmax(logits(W), dim=1)).sum()
+        loss = (nll if mode == "sum" else nll / counts.sum()) + l2 * (W**2).mean()
         W.grad = None
         loss.backward()
         assert W.grad is not None
         acc = acc + W.grad if mode == "no_reset" else W.grad
         with torch.no_grad():
-            W += 50 * acc if mode == "wrong_sign" else -50 * acc
+            W += lr * acc if mode == "wrong_sign" else -lr * acc
         losses.append(loss.item())
     return losses, W.detach()
+
+
+@functools.cache
+def training(steps: int, mode: str = "right", l2: float = 0.01) -> tuple[list[float], torch.Tensor]:
+    """The lesson's bigram loop (lr 50) from the seeded W: `descent` on N, logits = W."""
+    return descent(N(), seeded_W(), lambda W: W, steps, mode, l2, lr=50.0)
 
 
 def net_row(W: torch.Tensor) -> Callable[[int], torch.Tensor]:
