@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import torch
 
 from helpers import course
 from helpers.checks import NOTEBOOKS, STEPS, learner
@@ -219,6 +220,20 @@ def test_PyTorchs_errors_the_lesson_teaches_are_said_in_its_words() -> None:
         and "own forward pass" in line
         and "retain_graph" not in line.split("(PyTorch")[0]
     )
+
+
+def test_a_dict_looked_up_with_a_tensor_is_told_item() -> None:
+    learner._last.clear()
+    learner._last.update(
+        value=None,
+        error=KeyError(torch.tensor([3])),
+        source="ix = torch.multinomial(p, 1, generator=g)\nout.append(itos[ix])",
+    )
+    try:
+        line = learner._raised(learner.STEPS["sampling_P"])
+    finally:
+        learner._last.clear()
+    assert line is not None and "KeyError: tensor([3])" in line and ".item()" in line, line
 
 
 def test_hint_then_solution(capsys: pytest.CaptureFixture[str]) -> None:

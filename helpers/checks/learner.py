@@ -192,6 +192,12 @@ def _raised(step: Step) -> str | None:
         for words, cause in TAUGHT:
             if words in str(err):
                 return short(f"✗ your cell above stopped: {cause}. (PyTorch: {text})")
+        if isinstance(err, KeyError) and str(err).startswith("tensor("):
+            return short(
+                f"✗ your cell above stopped with KeyError: {err}: a dict was looked up with a "
+                "tensor; the keys of itos and stoi are Python ints and strings, and .item() "
+                "turns a one-element tensor into its number."
+            )
         if isinstance(err, NameError) and err.name:
             maker = _maker(err.name)
             where = (

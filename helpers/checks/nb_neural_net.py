@@ -15,6 +15,17 @@ X, Y = ref.EMMA_X, ref.EMMA_Y
 SEED_G = "g = ...  # a torch.Generator seeded with 2147483647\n"
 
 
+def _uniform(W: Any) -> bool:
+    """729 numbers spread over [0, 1) as torch.rand spreads them (never a normal draw: half of
+    that is negative)."""
+    if not isinstance(W, torch.Tensor) or tuple(W.shape) != (27, 27) or not W.is_floating_point():
+        return False
+    w = W.detach()
+    return bool((w >= 0).all() and (w < 1).all() and w.min() < 0.05 and w.max() > 0.95) and (
+        w.unique().numel() > 700
+    )
+
+
 def tensors(*names: str) -> Rule:
     return Rule(
         f"{' and '.join(f'`{n}`' for n in names)} should be tensors: torch.tensor(...) makes "
@@ -183,6 +194,13 @@ declare(
                 "torch.randn((27, 27), generator=g).",
                 lambda: {"W": ref.seeded_W(27, 1)},
                 when=lambda v: tuple(v["W"].shape) == (27, 1),
+            ),
+            Mistake(
+                "every entry of W lies in [0, 1), as torch.rand draws them (uniform); the "
+                "lesson's W is normal, about half of it negative: torch.randn((27, 27), "
+                "generator=g).",
+                lambda: {"W": torch.rand((27, 27), generator=ref.generator())},
+                when=lambda v: _uniform(v["W"]),
             ),
             Mistake(
                 "W is not the lesson's seeded W: it is the first draw from g right after "

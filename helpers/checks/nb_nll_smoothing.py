@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -44,8 +45,17 @@ def _look(ns: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _loop(loop_words: Any, alpha: float, minus: bool = True, per: str = "") -> dict[str, Any]:
-    ll, n = ref.nll_loop(ref.words() if loop_words is None else tuple(loop_words), alpha)
+def _loop(
+    loop_words: Any,
+    alpha: float,
+    minus: bool = True,
+    per: str = "",
+    start: str = ".",
+    end: str = ".",
+) -> dict[str, Any]:
+    ll, n = ref.nll_loop(
+        ref.words() if loop_words is None else tuple(loop_words), alpha, start, end
+    )
     nll = -ll if minus else ll
     if per == "n":
         nll = nll / n
@@ -84,12 +94,45 @@ def _mistakes(words: Any, alpha: float) -> tuple[Mistake, ...]:
             lambda: {"log_likelihood": _loop(words, alpha)["log_likelihood"] / math.log(10)},
         ),
     ]
+    for token, start, end, where in (("end", ".", "", "after"), ("start", "", ".", "before")):
+        out.append(
+            Mistake(
+                f"n is {count:,} short{', one bigram per word' if count > 1 else ''}, and the "
+                f"loss is that of the {'words' if count > 1 else 'word'} without the {token} "
+                f"'.': put '.' {where} each word, chs = ['.'] + list(w) + ['.'].",
+                functools.partial(_loop, words, alpha, start=start, end=end),
+            )
+        )
     if count > 1:
         out.append(
             Mistake(
                 "n counts words; n counts bigrams: n += 1 inside the inner loop.",
                 lambda: {"n": count},
                 when=lambda v: v["n"] == count,
+            )
+        )
+        which = "name's" if words is None else f"word's, {words[-1]!r},"
+        out.append(
+            Mistake(
+                f"log_likelihood is the last {which} alone: it is set back to 0.0 inside the "
+                "loop over the words; set it once, before the loop.",
+                lambda: {
+                    k: v
+                    for k, v in _loop(
+                        ((ref.words() if words is None else words)[-1],), alpha
+                    ).items()
+                    if k != "n"
+                },
+            )
+        )
+    else:
+        (word,) = words
+        out.append(
+            Mistake(
+                f"n is {2 * len(word)}, 2 per letter of {word!r}: the loop ran over the string, "
+                f"so each letter was scored as a word of its own; loop over a list, "
+                f"for w in [{word!r}]:.",
+                lambda: _loop(tuple(word), alpha),
             )
         )
     if alpha == 1:
@@ -220,6 +263,12 @@ declare(
                 lambda: {"P": (ref.N() + 1).float() / (ref.N() + 1).float().sum(1)},
             ),
             Mistake(
+                "P is N + 1 divided by the row sums of N, so each row sums to a little more "
+                "than 1 (27 fake counts over): divide by the sums of N + 1, P.sum(1, "
+                "keepdim=True).",
+                lambda: {"P": (ref.N() + 1).float() / ref.N().float().sum(1, keepdim=True)},
+            ),
+            Mistake(
                 "1 was added after normalising: add 1 to the counts N, then divide by the "
                 "row sums.",
                 lambda: {"P": (ref.P(0.0) + 1) / (ref.P(0.0) + 1).sum(1, keepdim=True)},
@@ -249,5 +298,17 @@ declare(
         "The loop over every word once more; P is now the smoothed table.",
         "for w in words:",
         1e-4,
+        extra=(
+            Mistake(
+                "the loop runs over 'andrejq' alone (8 bigrams): loop over every word, "
+                "for w in words:.",
+                lambda: _loop(("andrejq",), 1.0),
+            ),
+            Mistake(
+                "the loop runs over words[:3] (emma, olivia, ava): loop over every word, "
+                "for w in words:.",
+                lambda: _loop(("emma", "olivia", "ava"), 1.0),
+            ),
+        ),
     ),
 )

@@ -94,6 +94,11 @@ declare(
                 lambda: {"p": ref.N()[0].float()},
             ),
             Mistake(
+                "p is row 0 divided by the sum of the whole table, N.sum() = 228,146, so it "
+                "sums to 0.1404: divide by the row's own sum, p.sum() (32,033).",
+                lambda: {"p": ref.N()[0].float() / ref.BIGRAMS},
+            ),
+            Mistake(
                 "that is column 0 (how names end); row 0, N[0], is how they start.",
                 lambda: {"p": ref.N()[:, 0].float() / ref.WORDS},
             ),
@@ -228,6 +233,11 @@ declare(
             Mistake(
                 "that is the count model's name: the uniform p is torch.ones(27) / 27.0.",
                 sampling.reference(lambda: ref.count_row),
+            ),
+            Mistake(
+                "those are the names of 26 equal probabilities (the '.' or a letter left out): "
+                "the uniform model gives each of the 27 characters 1/27, torch.ones(27) / 27.0.",
+                sampling.reference(lambda: lambda ix: torch.ones(26) / 26.0),
             ),
             *sampling.mistakes(lambda: lambda ix: torch.ones(27) / 27.0)[:5],
         ),
