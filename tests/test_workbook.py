@@ -236,6 +236,27 @@ def test_a_dict_looked_up_with_a_tensor_is_told_item() -> None:
     assert line is not None and "KeyError: tensor([3])" in line and ".item()" in line, line
 
 
+@pytest.mark.parametrize(
+    ("step", "error", "says"),
+    [
+        ("words", FileNotFoundError(2, "No such file or directory", "names.txt"), "open(path)"),
+        ("bigram_counts", KeyError(("<S>", "e")), ".get(key, 0) + 1"),
+        ("ranked", TypeError("bad operand type for unary -: 'str'"), "sorted(b.items())"),
+    ],
+)
+def test_python_errors_with_a_cause_the_lesson_teaches(
+    step: str, error: Exception, says: str
+) -> None:
+    learner._last.clear()
+    names = " ".join(n for n in learner.STEPS[step].reads if n.isidentifier()) or "x"
+    learner._last.update(value=None, error=error, source=f"{names} = 1")
+    try:
+        line = learner._raised(learner.STEPS[step])
+    finally:
+        learner._last.clear()
+    assert line is not None and line.startswith("✗ ") and says in line, line
+
+
 def test_hint_then_solution(capsys: pytest.CaptureFixture[str]) -> None:
     hints = STEPS["count_matrix"].hints
     learner._hints_given.pop("count_matrix", None)

@@ -80,6 +80,21 @@ def test_right_proportions_with_the_wrong_sum() -> None:
     assert "own factor" not in line and "proportions within each row" in line
 
 
+def test_a_slice_the_distinct_items_and_a_table_moved_by_one() -> None:
+    assert describe("words", ["a", "b"], ["a", "b", "c"]) == (
+        "words is the first 2 of the 3 expected items"
+    )
+    line = describe("words", ["b", "a"], ["a", "b", "a"])
+    assert "each different item once, 2 items" in line and "expected 3" in line
+    w = torch.zeros(3, 5, dtype=torch.int32)
+    w[1, 3], w[0, 0] = 2, 5
+    g = torch.zeros_like(w)
+    g[2, 4], g[1, 1] = 2, 5  # the same cells, counted from 1
+    assert "moved 1 row down and 1 column right" in describe("a", g, w)
+    g[2, 4] = 3
+    assert "moved" not in describe("a", g, w)
+
+
 def test_first_difference_in_strings_lists_and_dicts() -> None:
     assert "character 2" in describe("s", "emxa", "emma")
     assert "has 3 items; want 2" in describe("words", ["a", "b", ""], ["a", "b"])

@@ -177,6 +177,18 @@ def _tensor(label: str, g: torch.Tensor, w: torch.Tensor) -> str:
     diff = gd - wd
     if g.numel() > 1 and torch.allclose(diff, diff.flatten()[0].expand_as(diff), atol=1e-6):
         return f"every entry of {label} is off by {_n(float(diff.flatten()[0]))}"
+    if g.dim() == 2 and g.shape[0] > 1 and g.shape[1] > 1 and bool((gd != 0).any()):
+        for di, dj in ((1, 1), (1, 0), (0, 1), (-1, -1), (-1, 0), (0, -1)):
+            if torch.equal(gd, _moved(wd, di, dj)):
+                where = " and ".join(
+                    f"{abs(d)} {axis} {side}"
+                    for d, axis, side in (
+                        (di, "row", "down" if di > 0 else "up"),
+                        (dj, "column", "right" if dj > 0 else "left"),
+                    )
+                    if d
+                )
+                return f"{label} holds the expected entries moved {where}: each index off by one"
     if g.dim() == 2:
         counts = not g.is_floating_point() and not w.is_floating_point()
         line = narrow + _table(label, gd, wd, counts)
@@ -195,6 +207,16 @@ def _tensor(label: str, g: torch.Tensor, w: torch.Tensor) -> str:
             )
     n_far = int((~torch.isclose(gd, wd, rtol=1e-4, atol=1e-4)).sum())
     return f"{label} has the right shape; {n_far:,} of {g.numel():,} entries differ"
+
+
+def _moved(w: torch.Tensor, di: int, dj: int) -> torch.Tensor:
+    """w with every entry moved di rows down and dj columns right (what falls off is lost)."""
+    out = torch.zeros_like(w)
+    rows, cols = w.shape
+    out[max(di, 0) : rows + min(di, 0), max(dj, 0) : cols + min(dj, 0)] = w[
+        max(-di, 0) : rows + min(-di, 0), max(-dj, 0) : cols + min(-dj, 0)
+    ]
+    return out
 
 
 def _table(label: str, g: torch.Tensor, w: torch.Tensor, counts: bool) -> str:
@@ -259,6 +281,17 @@ def _number(label: str, g: Any, w: float) -> str:
 def _sequence(label: str, g: list[Any] | tuple[Any, ...], w: list[Any] | tuple[Any, ...]) -> str:
     if len(g) > 1 and len(set(map(repr, g))) == 1 and len(set(map(repr, w))) > 1:
         return f"{label} holds the same item {len(g)} times: {g[0]!r}"[:200]
+    if 0 < len(g) < len(w) and all(_equal(a, b) for a, b in zip(g, w, strict=False)):
+        return f"{label} is the first {len(g):,} of the {len(w):,} expected items"
+    try:
+        once = set(w)
+        if len(once) < len(w) and len(g) == len(once) and set(g) == once:
+            return (
+                f"{label} holds each different item once, {len(g):,} items; the expected "
+                f"{len(w):,} repeat some of them"
+            )
+    except TypeError:  # unhashable items
+        pass
     for k, (a, b) in enumerate(zip(g, w, strict=False)):
         if not _equal(a, b):
             inner = describe(_at(label, str(k)), a, b)

@@ -192,6 +192,22 @@ def _raised(step: Step) -> str | None:
         for words, cause in TAUGHT:
             if words in str(err):
                 return short(f"✗ your cell above stopped: {cause}. (PyTorch: {text})")
+        if isinstance(err, FileNotFoundError) and step.name == "words":
+            return short(
+                f"✗ your cell above stopped: there is no file {err.filename!r} here; the "
+                "notebook's `path` holds where names.txt is: open(path)."
+            )
+        if isinstance(err, KeyError) and err.args and isinstance(err.args[0], tuple):
+            return short(
+                f"✗ your cell above stopped with KeyError: {err}: that key is not in the dict "
+                "yet; a key seen for the first time starts from 0, .get(key, 0) + 1."
+            )
+        if isinstance(err, TypeError) and "bad operand type for unary -: 'str'" in str(err):
+            return short(
+                f"✗ your cell above stopped with TypeError: {err}: the minus met a string; "
+                "sorted(b) runs over the keys (pairs of strings), sorted(b.items()) over the "
+                "(pair, count) items."
+            )
         if isinstance(err, KeyError) and str(err).startswith("tensor("):
             return short(
                 f"✗ your cell above stopped with KeyError: {err}: a dict was looked up with a "

@@ -26,6 +26,11 @@ def _b(start: str = "<S>", end: str = "<E>") -> dict[tuple[str, str], int]:
     return dict(ref.bigrams(start, end))
 
 
+def _one(w: str) -> dict[tuple[str, str], int]:
+    chs = ["<S>", *w, "<E>"]
+    return dict(Counter(zip(chs, chs[1:], strict=False)))
+
+
 def _no_start() -> dict[tuple[str, str], int]:
     out: Counter[tuple[str, str]] = Counter()
     for w in ref.words():
@@ -236,9 +241,15 @@ declare(
                 lambda: {"b": {}},
             ),
             Mistake(
-                "every count in b is 1: each pair adds 1 to its count, b.get(bigram, 0) + 1.",
+                "every count in b is 1, though it has every pair: each pair adds 1 to its "
+                "count, b.get(bigram, 0) + 1.",
                 lambda: {"b": dict.fromkeys(_b(), 1)},
-                when=lambda v: bool(v["b"]) and all(k == 1 for k in v["b"].values()),
+                when=lambda v: set(v["b"]) == set(_b()) and all(k == 1 for k in v["b"].values()),
+            ),
+            Mistake(
+                "b holds the pairs of one word only, the last name: it is set to {} inside "
+                "the loop over the words; set it once, before the loop.",
+                lambda: {"b": _one(ref.words()[-1])},
             ),
             Mistake(
                 "32,033 bigrams short (one per word): the end token <E> is forgotten.",

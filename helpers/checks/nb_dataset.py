@@ -23,6 +23,9 @@ def _lengths() -> list[int]:
     return [len(w) for w in ref.words()]
 
 
+ENDS = {min: "aaban", max: "zzyzx"}
+
+
 def _length(name: str, fn: Any, other: Any, word: str, anchor: str) -> Step:
     return Step(
         name=name,
@@ -50,8 +53,13 @@ def _length(name: str, fn: Any, other: Any, word: str, anchor: str) -> Step:
                 lambda: {SHOWN: fn(ref.words())},
             ),
             Mistake(
-                f"that is the length of the alphabetically {word} name, len({fn.__name__}("
-                f"words)): take {fn.__name__} of the lengths, len(w) for w in words.",
+                # names.txt's alphabetical ends: 'aaban' first, 'zzyzx' last (also the file's
+                # last line), both 5 letters; the value is said, not how it was reached.
+                f"the value shown, 5, is the length of {ENDS[fn]!r}, the alphabetically "
+                f"{'first' if fn is min else 'last'} name ({fn.__name__}(words))"
+                f"{', also the last in the file' if fn is max else ''}"
+                f"; the {word} name has {'more' if fn is max else 'fewer'} letters: take "
+                f"{fn.__name__} of the lengths, len(w) for w in words.",
                 lambda: {SHOWN: len(fn(ref.words()))},
             ),
             Mistake(
