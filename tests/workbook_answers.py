@@ -1166,8 +1166,8 @@ ANSWERS += [
 ANSWERS += [  # print(...) on the last line shows its value too
     ("shortest", OK, "print(min([len(w) for w in words]))"),
     ("item", OK, "print(N[1, 2], N[1, 2].item())"),
-    ("longest", "len(max(words))", "print(len(max(words)))"),
-    ("shortest", "len(min(words))", "len(min(words))"),
+    ("longest", "the alphabetically last name (max(words))", "print(len(max(words)))"),
+    ("shortest", "the alphabetically first name (min(words))", "len(min(words))"),
 ]
 ANSWERS += [  # the loop's pair under other names
     (

@@ -49,6 +49,7 @@ class Mistake:
     says: str
     makes: Callable[[], Values]
     when: Callable[[Values], bool] | None = None
+    tol: float | None = None  # the step's, unless the wrong path magnifies float noise
 
 
 @dataclass(frozen=True)
@@ -312,7 +313,9 @@ def diagnose(step: Step, got: Values) -> str:
         if mistake.when is not None:
             if _safe(mistake.when, got):
                 raise Wrong(mistake.says)
-        elif _safe(lambda made: matches(got, made(), step.tol), mistake.makes):
+        elif _safe(
+            lambda made, tol=mistake.tol or step.tol: matches(got, made(), tol), mistake.makes
+        ):
             raise Wrong(mistake.says)
     for rule in step.rules:  # a rule the wrong value breaks is a fact about it too
         if _safe(rule.fails, got):

@@ -176,6 +176,11 @@ TAUGHT = (
         "W.grad is None at the update: loss.backward() must run after W.grad = None, not before it",
     ),
     (
+        "probability tensor contains either `inf`, `nan` or element < 0",
+        "p holds a negative number, inf or nan: torch.multinomial needs weights >= 0 (the "
+        "net's are the exponentiated logits, counts = logits.exp(), over their sum)",
+    ),
+    (
         "invalid multinomial distribution",
         "torch.multinomial needs a row of non-negative weights with a positive sum",
     ),
@@ -207,6 +212,12 @@ def _raised(step: Step) -> str | None:
                 f"✗ your cell above stopped with TypeError: {err}: the minus met a string; "
                 "sorted(b) runs over the keys (pairs of strings), sorted(b.items()) over the "
                 "(pair, count) items."
+            )
+        if step.name == "trigram_counts" and "unhashable type: 'list'" in str(err):
+            return short(
+                f"✗ your cell above stopped with TypeError: {err}: a list cannot be counted "
+                "or be a dict key; the trigrams are tuples, the items of the list "
+                "trigrams_of(w) returns: count them one by one."
             )
         if isinstance(err, KeyError) and str(err).startswith("tensor("):
             return short(

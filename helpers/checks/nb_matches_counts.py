@@ -133,6 +133,16 @@ declare(
                 "no penalty: the lesson's loss adds 0.01 * (W**2).mean().", lambda: _end(l2=0.0)
             ),
             Mistake(
+                "W and the loss are those of the penalty 0.01 * (W**2).sum(), 729 times the "
+                "lesson's: the penalty is 0.01 * (W**2).mean().",
+                lambda: _end("penalty_sum"),
+            ),
+            Mistake(
+                "W and the loss are those of a penalty that gives no gradient (from W.data or "
+                "a detached W): the penalty is 0.01 * (W**2).mean(), of W itself.",
+                lambda: _end("penalty_no_grad"),
+            ),
+            Mistake(
                 "W was trained for 200 steps: the cell starts from the seeded W; run the "
                 "whole cell once.",
                 lambda: _end(steps=200),
@@ -268,6 +278,11 @@ declare(
             Mistake(
                 "diff has negative entries: take the absolute difference, .abs().",
                 lambda: {"diff": _table() - ref.P(1.0)},
+            ),
+            Mistake(
+                "diff is the gap between P_net and the counts N, not the probabilities P: "
+                "diff = (P_net - P).abs().",
+                lambda: {"diff": (_table() - ref.N().float()).abs()},
             ),
             Mistake(
                 "i and j are swapped: divmod(k, 27) gives (row, column).",

@@ -153,14 +153,18 @@ def descent(
     the counts (row r of `counts` holds the next characters after context r, and `logits(W)`
     row r is the net's output for it: the one-hot average regrouped by context): its losses and
     the last W. mode 'no_reset' lets gradients pile up, 'wrong_sign' steps uphill, 'sum' sums
-    the NLL. The one loop behind the bigram and the trigram references."""
+    the NLL, 'penalty_no_grad' adds the penalty's value but not its gradient (from W.data),
+    'penalty_sum' takes l2 * (W**2).sum() for the mean. The one loop behind the bigram and the
+    trigram references."""
     counts = counts.double()
     W = W.double().requires_grad_()
     acc = torch.zeros_like(W)
     losses: list[float] = []
     for _ in range(steps):
         nll = -(counts * torch.log_softmax(logits(W), dim=1)).sum()
-        loss = (nll if mode == "sum" else nll / counts.sum()) + l2 * (W**2).mean()
+        penalty = (W.detach() if mode == "penalty_no_grad" else W) ** 2
+        shrink = penalty.sum() if mode == "penalty_sum" else penalty.mean()
+        loss = (nll if mode == "sum" else nll / counts.sum()) + l2 * shrink
         W.grad = None
         loss.backward()
         assert W.grad is not None
