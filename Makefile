@@ -56,8 +56,8 @@ TEST_INPUTS := setup data site
 test: $(TEST_INPUTS) lint  ## everything: lint, unit tests, the browser tests, every notebook under nbval
 	@$(WITH_BROWSER) $(PYTEST)
 
-test-fast: $(TEST_INPUTS) lint  ## as `make test` without the browser tests
-	$(PYTEST) -m 'not browser'
+test-fast: $(TEST_INPUTS) lint  ## quick loop: unit tests beside the notebooks (no browser, no answer corpus)
+	$(BIN)/python tools/fast.py $(FAST_ARGS)
 
 unit: setup data  ## unit tests only (no notebooks, no browser)
 	$(PYTEST) tests -m 'not browser'

@@ -25,6 +25,7 @@ from workbook_answers import ANSWERS, OK
 from helpers import course
 from helpers.checks import STEPS
 
+pytestmark = pytest.mark.corpus
 ROOT = Path(__file__).resolve().parent.parent
 IDS = [f"answer-{step}-{k}" for k, (step, _, _) in enumerate(ANSWERS)]
 

@@ -1294,3 +1294,26 @@ ANSWERS += [
         "xs, ys = ngram.training_pairs(words, stoi, 3)  # xs is the flattened context c1*27 + c2\nx1, x2 = xs / V, xs % V\n\ng = torch.Generator().manual_seed(2147483647)\nW = torch.randn((2 * V, V), generator=g)\nxenc = torch.cat([F.one_hot(x1, num_classes=V), F.one_hot(x2, num_classes=V)], dim=1).float()\nlogits_index = W[x1] + W[V + x2]\nnum = xs.nelement()",
     ),
 ]
+
+# Blind set 3 (tests/workbook_answers_set3.jsonl): 243 answers to 01-09 by two writers who had
+# read only the workbook, added after they were measured and the checks fixed (the round-4
+# note). "says", where present, is a phrase a judge chose from the ✗ line as naming the
+# mistake made; the other wrong answers must be refused. The three training loops are left
+# out, as for set 1 (their mistakes are each exercised in tests/test_workbook.py).
+
+
+def _blind3() -> list[tuple[str, str, str]]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).with_name("workbook_answers_set3.jsonl")
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        d = json.loads(line)
+        if d["step"] in _SLOW:
+            continue
+        out.append((d["step"], OK if d["intent"] == "right" else d.get("says", "✗ "), d["code"]))
+    return out
+
+
+ANSWERS += _blind3()
