@@ -12,6 +12,12 @@ import pytest
 # The notebooks are CPU by design: hide any GPU (from nbval's kernels too, which inherit this
 # environment) so a CUDA machine computes exactly what CI does.
 os.environ["CUDA_VISIBLE_DEVICES"] = ""
+# One thread per process: the suite runs its own processes side by side (two answer-corpus
+# workers beside each nbval kernel, JupyterLab's kernels beside Chromium), so a second torch
+# thread per process only competes with them for the two cores, spinning while it waits. Set
+# here, before torch loads, so nbval's kernels and every subprocess inherit it. The stored
+# outputs print no float noise, so they do not depend on it.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def pytest_configure(config: pytest.Config) -> None:

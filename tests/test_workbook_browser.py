@@ -63,6 +63,10 @@ def test_learner_fills_a_blank_and_sees_tick_then_hint(page, lab) -> None:
     output = check.locator(".jp-OutputArea-output")
     # as shipped: the blank is still `...`, and the check says so in one line
     expect(output).to_have_text(re.compile(r"^✗ .* Hint: "), timeout=TIMEOUT_MS)
+    # Run All is over when no cell is running or queued ("[*]:"): the kernel shows "Idle"
+    # between two cells too, and a later cell run after the answer would be "the cell above".
+    running = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt", has_text="[*]")
+    expect(running).to_have_count(0, timeout=TIMEOUT_MS)
     expect(status).to_be_visible(timeout=TIMEOUT_MS)
 
     # the blank is the cell right above its check (a stable handle while its text changes)
