@@ -39,14 +39,16 @@ def _corpus(session: pytest.Session) -> ModuleType | None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests last, in their order: the session's Playwright keeps an event loop in this
-    thread from its first browser test on (asyncio.run would refuse to start after it), and its
-    server and browser then serve every browser test in one stretch. The answer corpus just
-    before them: its workers, started at collection, have had the longest to finish."""
+    """Browser tests after the others, in their order: the session's Playwright keeps an event
+    loop in this thread from its first browser test on (asyncio.run, which nbval's kernels use,
+    would refuse to start after it), and its server and browser then serve every browser test
+    in one stretch. The answer corpus's tests last of all (they use no event loop): its workers,
+    started at collection, then have the whole run to finish, and fill the core the browser
+    tests leave idle while they wait for a page."""
     items.sort(
         key=lambda item: (
-            item.get_closest_marker("browser") is not None,
             item.path.name == CORPUS,
+            item.get_closest_marker("browser") is not None,
         )
     )
 
