@@ -57,10 +57,21 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the corpus's workers now, so they run while the other tests do."""
     module = _corpus(session)
     if module is not None and not session.config.option.collectonly:
-        module.start()
+        module.start(getattr(session.config, "cache", None))
+
+
+_summary: list[str] = []
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     module = _corpus(session)
     if module is not None:
+        if module.summary():
+            _summary[:] = [module.summary()]
         module.stop()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say which notebooks' answers this run computed and which came from the cache."""
+    if _summary:
+        terminalreporter.write_line(_summary[0])

@@ -11,7 +11,10 @@ exception, a restart) is in tests/test_workbook_kernel.py.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -30,21 +33,18 @@ ROOT = Path(__file__).resolve().parent.parent
 IDS = [f"answer-{step}-{k}" for k, (step, _, _) in enumerate(ANSWERS)]
 
 
-def _halves() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The workbook's notebooks (course.toml) in two groups of about equal cost, one per core:
+def _halves(books: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`books` (workbook notebook numbers) in two groups of about equal cost, one per core:
     each notebook, most answers first, joins the group with fewer answers so far."""
     number = {nb.slug: nb.number for nb in course.workbook()}
     per_book = Counter(number[STEPS[step].notebook] for step, _, _ in ANSWERS)
     groups: tuple[list[str], list[str]] = ([], [])
     load = [0, 0]
-    for book in sorted(number.values(), key=lambda n: -per_book[n]):
+    for book in sorted(books, key=lambda n: -per_book[n]):
         k = load.index(min(load))
         groups[k].append(book)
         load[k] += per_book[book]
     return tuple(sorted(groups[0])), tuple(sorted(groups[1]))
-
-
-PARTS = _halves()
 
 
 def _part(books: tuple[str, ...]) -> tuple[dict[int, tuple[str, bool]], dict[str, str]]:
@@ -71,18 +71,96 @@ def _part(books: tuple[str, ...]) -> tuple[dict[int, tuple[str, bool]], dict[str
     return lines, refs
 
 
-# The corpus is computed in two worker processes. conftest.py starts them as soon as this file
-# is collected (`start()`), so they run beside the other tests, which keep one core busy at
-# most; the tests here only collect what the workers found.
+# The corpus is computed in worker processes. conftest.py starts them as soon as this file is
+# collected (`start()`), so they run beside the other tests; the tests here only collect what
+# the workers found.
+#
+# A notebook's answers are computed again only when something its run reads has changed since
+# they were last computed on this machine (as Jupyter Book's execution cache re-executes only
+# the notebooks whose code changed): the key below hashes all of it, and pytest's cache
+# (.pytest_cache, never committed) keeps each notebook's lines under its key. A fresh checkout
+# (CI) has no cache and computes everything; `pytest --cache-clear` or `-p no:cacheprovider`
+# (make stress) does too.
+SHARED = ("course.toml", "pyproject.toml", "requirements-lock.txt", "data/names.txt")
+CODE = ("tools/measure_answers.py", "tests/test_workbook_answers.py", "tests/workbook_answers.py")
+
+
+def _sha(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
+def keys(root: Path = ROOT, answers: list[tuple[str, str, str]] = ANSWERS) -> dict[str, str]:
+    """Each workbook notebook's key: a hash of everything its answers' run reads. That is the
+    notebook, its steps' reference solutions and answers, helpers/ (every module but the
+    other notebooks' checks, helpers/checks/nb_*.py, beyond the ones its own import), the
+    harness, the data, the pinned packages and this Python and torch."""
+    import torch
+
+    helpers = sorted(p for p in (root / "helpers").rglob("*") if p.is_file() and p.suffix != ".pyc")
+    checks = {p.stem: p for p in helpers if p.parent.name == "checks" and p.stem.startswith("nb_")}
+    shared = _sha(
+        sys.version,
+        torch.__version__,
+        *(str(p.relative_to(root)) for p in helpers if p not in checks.values()),
+        *(p.read_bytes() for p in helpers if p not in checks.values()),
+        *((root / f).read_bytes() for f in (*SHARED, *CODE)),
+    )
+    solutions = json.loads((root / "workbook" / "solutions.json").read_text(encoding="utf-8"))
+    out = {}
+    for nb in course.workbook():
+        own, todo = set(), [f"nb_{nb.slug}"]
+        while todo:  # its checks module and the checks modules that one imports, and so on
+            name = todo.pop()
+            if name in checks and name not in own:
+                own.add(name)
+                todo += re.findall(r"\bnb_\w+", checks[name].read_text())  # any mention
+        steps = sorted(s for s in solutions if STEPS[s].notebook == nb.slug)
+        out[nb.number] = _sha(
+            shared,
+            *(checks[name].read_bytes() for name in sorted(own)),
+            (root / "workbook" / f"{nb.file}.ipynb").read_bytes(),
+            json.dumps({s: solutions[s] for s in steps}, sort_keys=True),
+            *(f"{step}\0{code.strip()}" for step, _, code in answers if step in steps),
+        )
+    return out
+
+
 _running: dict[str, Any] = {}
 
 
-def start() -> None:
-    """Start the workers (once); `lines` waits for them."""
-    if not _running:
-        pool = ProcessPoolExecutor(len(PARTS))
-        _running.update(pool=pool, parts=[pool.submit(_part, p) for p in PARTS])
-        _running["started"] = time.perf_counter()
+def _cache_key(book: str) -> str:
+    return f"makemore/corpus/{book}"
+
+
+def plan(cache: Any, fresh: dict[str, str]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """(notebook -> its cache entry, for those whose entry has their key now; the others)."""
+    cached: dict[str, Any] = {}
+    for book, key in fresh.items():
+        entry = cache.get(_cache_key(book), None) if cache is not None else None
+        if isinstance(entry, dict) and entry.get("key") == key:
+            cached[book] = entry
+    return cached, tuple(book for book in fresh if book not in cached)
+
+
+def start(cache: Any = None) -> None:
+    """Start the workers (once) for the notebooks whose cached lines are missing or stale;
+    `lines` waits for them. `cache`: pytest's (config.cache), or None to compute everything."""
+    if _running:
+        return
+    fresh = keys()
+    cached, stale = plan(cache, fresh)
+    parts = [p for p in _halves(stale) if p]
+    _running.update(cache=cache, keys=fresh, cached=cached, stale=stale)
+    _running["started"] = time.perf_counter()
+    if parts:
+        pool = ProcessPoolExecutor(len(parts))
+        _running.update(pool=pool, parts=[pool.submit(_part, p) for p in parts])
+    else:
+        _running["parts"] = []
 
 
 def stop() -> None:
@@ -95,18 +173,64 @@ def stop() -> None:
     _running.clear()
 
 
+def _answer_id(step: str, code: str) -> str:
+    return _sha(step, code.strip())[:16]
+
+
 @pytest.fixture(scope="module")
 def lines() -> tuple[dict[int, tuple[str, bool]], dict[str, str]]:
     start()
-    out: dict[int, tuple[str, bool]] = {}
+    return collect()
+
+
+def collect() -> tuple[dict[int, tuple[str, bool]], dict[str, str]]:
+    """Wait for the workers: (answer index -> (line, hang)) and the reference solutions' lines,
+    cached or computed; the computed notebooks' go into the cache."""
+    found: dict[str, tuple[str, bool]] = {}  # answer id -> (line, hang)
     refs: dict[str, str] = {}
+    for entry in _running["cached"].values():
+        found.update({k: (line, hang) for k, (line, hang) in entry["lines"].items()})
+        refs.update(entry["refs"])
+    computed: dict[str, tuple[str, bool]] = {}
     for future in _running["parts"]:
         got, ref = future.result()
-        out.update(got)
+        computed.update({_answer_id(*ANSWERS[k][::2]): v for k, v in got.items()})
         refs.update(ref)
+    found.update(computed)
     seconds = time.perf_counter() - _running["started"]
-    print(f"\n{len(ANSWERS)} answers in {seconds:.0f} s since the workers started")
+    cache, stale = _running["cache"], _running["stale"]
+    number = {nb.slug: nb.number for nb in course.workbook()}
+    book_of = {s: number[STEPS[s].notebook] for s in STEPS}
+    if cache is not None:
+        for book in stale:
+            mine = {_answer_id(step, code) for step, _, code in ANSWERS if book_of[step] == book}
+            entry_lines = {k: list(v) for k, v in computed.items() if k in mine}
+            entry_refs = {s: r for s, r in refs.items() if book_of.get(s) == book}
+            errors = [s for s in refs if s.startswith(f"error:{book}")]
+            if errors or any(hang for _, hang in entry_lines.values()):
+                continue  # a hang may be the machine's: never keep one
+            cache.set(
+                _cache_key(book),
+                {"key": _running["keys"][book], "lines": entry_lines, "refs": entry_refs},
+            )
+    kept = ", ".join(sorted(_running["cached"])) or "none"
+    _running["summary"] = (
+        f"answer corpus: {len(ANSWERS)} answers; notebooks computed: "
+        f"{', '.join(stale) or 'none'} ({seconds:.0f} s since the workers started); from "
+        f"this machine's cache, their inputs unchanged: {kept}"
+    )
+    print(f"\n{_running['summary']}")
+    out = {
+        k: found[_answer_id(step, code)]
+        for k, (step, _, code) in enumerate(ANSWERS)
+        if _answer_id(step, code) in found
+    }
     return out, refs
+
+
+def summary() -> str:
+    """The line conftest.py prints at the end of the run: what was computed, what was cached."""
+    return str(_running.get("summary", ""))
 
 
 @pytest.mark.parametrize(("step", "expected", "code"), ANSWERS, ids=IDS)
