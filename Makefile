@@ -54,10 +54,10 @@ site: setup data  ## build book/ for the tests (as `make book`, without the zip)
 TEST_INPUTS := setup data site
 
 test: $(TEST_INPUTS) lint  ## everything: lint, unit tests, the browser tests, every notebook under nbval
-	@$(WITH_BROWSER) $(PYTEST)
+	@$(WITH_BROWSER) $(BIN)/python tools/parts.py test $(TEST_ARGS)
 
 test-fast: $(TEST_INPUTS) lint  ## quick loop: unit tests beside the notebooks (no browser, no answer corpus)
-	$(BIN)/python tools/fast.py $(FAST_ARGS)
+	$(BIN)/python tools/parts.py fast $(FAST_ARGS)
 
 unit: setup data  ## unit tests only (no notebooks, no browser)
 	$(PYTEST) tests -m 'not browser'
@@ -69,7 +69,7 @@ browser: $(TEST_INPUTS)  ## the JupyterLab + Chromium tests only
 	@$(WITH_BROWSER) $(PYTEST) tests -m browser
 
 stress: $(TEST_INPUTS)  ## `make test`'s pytest while every core is kept busy (STRESS_ARGS=... to select)
-	@$(WITH_BROWSER) $(BIN)/python tools/stress.py -- $(STRESS_ARGS)
+	@$(WITH_BROWSER) $(BIN)/python tools/stress.py -- -p no:cacheprovider $(STRESS_ARGS)
 
 bench: setup data  ## benchmarks, as ratios to the lesson's way; explorers timed in the page; -> docs/figures.md
 	$(BIN)/python benchmarks/run.py --write
