@@ -46,9 +46,10 @@ lint: setup  ## ruff over everything (notebooks and workbook/ too), mypy over th
 	$(BIN)/ruff format --check helpers tests tools benchmarks
 	$(BIN)/python -m mypy
 
-# The web edition, built fresh from the committed notebooks (no zip) for the tests that read it.
-site: setup data  ## build book/ for the tests (as `make book`, without the zip)
-	$(CPU_ONLY) $(BIN)/python tools/book.py --no-zip
+# The web edition from the committed notebooks (no zip) for the tests that read it: built again
+# only when something it is built from has changed (tools/book.py INPUTS, hashed).
+site: setup data  ## build book/ for the tests (as `make book`, without the zip) if an input changed
+	$(CPU_ONLY) $(BIN)/python tools/book.py --no-zip --if-changed
 
 # What the tests need built first.
 TEST_INPUTS := setup data site
@@ -91,4 +92,4 @@ lock: setup  ## re-resolve requirements-lock.txt and environment.yml from pyproj
 	$(BIN)/python tools/lock.py
 
 clean:  ## remove the virtual environment and caches (keeps data/names.txt)
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts web/node_modules book dist
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts web/node_modules book build dist

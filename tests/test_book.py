@@ -1,8 +1,10 @@
 """The web edition (`make book`): built, light, every interactive alive.
 
-`make test` builds book/ first (`tools/book.py`, ~20 s); run alone, the `built` fixture builds it
-if it is missing. The checks without a browser: nothing committed, a page per notebook, nothing
-remote, each script only where it is used, a second build byte-identical, the workbook zip, and
+`make test` builds book/ first (`make site`: `tools/book.py`, ~10 s, only when one of its inputs
+changed); run alone, the `built` fixture builds it if it is missing. The checks without a
+browser: nothing committed, a page per notebook, nothing remote, each script only where it is
+used, a second build byte-identical and reading nothing but the inputs `make site` hashes, the
+hash itself, the workbook zip, and
 the recorded frames against plain Python (names and probabilities from a Counter over
 names.txt; the training loss by autograd on the counts). In Chromium, every non-local request
 aborted (and none attempted), and the test failing on any uncaught page error: all 15 pages from
@@ -95,23 +97,92 @@ def test_a_page_per_notebook_each_loading_only_what_it_uses(built: Path, manifes
 WIDGET_VIEW_TEXT = "application/vnd.jupyter.widget"
 
 
-def test_a_second_build_is_byte_identical(built: Path, tmp_path: Path) -> None:
-    """Same inputs, same bytes: the pages with interactives (where ids and frames are made)."""
+_opened: list[str] | None = None  # while a build is watched, every path it opens
+
+
+def _watch(event: str, args: tuple) -> None:
+    if _opened is not None and event == "open" and isinstance(args[0], str | bytes | os.PathLike):
+        _opened.append(os.fsdecode(args[0]))
+
+
+@pytest.fixture(scope="module")
+def again(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """A second build of the pages with interactives (where ids and frames are made), and the
+    repository's files it opened (an audit hook's `open` events: Python's every file open)."""
+    global _opened
     keep = {
         "00_index.ipynb",
         "04_sampling.ipynb",
         "05_nll_smoothing.ipynb",
         "08_matches_counts.ipynb",
     }
-    again = tmp_path / "book"
-    book.build(again, only=keep)
-    pages = [book.page_name(book.NOTEBOOKS / n) for n in sorted(keep)]
+    out = tmp_path_factory.mktemp("again") / "book"
+    sys.addaudithook(_watch)  # for the process's lifetime; it records only while _opened is set
+    _opened = []
+    try:
+        book.build(out, only=keep)
+        opened = [Path(os.path.abspath(p)) for p in _opened]
+    finally:
+        _opened = None
+    return out, sorted({p for p in opened if p.is_relative_to(ROOT)})
+
+
+def test_a_second_build_is_byte_identical(built: Path, again: tuple[Path, list[Path]]) -> None:
+    """Same inputs, same bytes: the pages with interactives, their frames, the workbook zip."""
+    out, _ = again
+    pages = [book.page_name(book.NOTEBOOKS / n) for n in (p["notebook"] for p in _pages(out))]
+    assert len(pages) == 4
     for name in pages + [book.WORKBOOK_ZIP, f"{book.STATIC}book.js", f"{book.STATIC}book.css"]:
-        assert (again / name).read_bytes() == (built / name).read_bytes(), name
-    frames = sorted(p.relative_to(again) for p in (again / book.FRAMES).rglob("*.png"))
+        assert (out / name).read_bytes() == (built / name).read_bytes(), name
+    frames = sorted(p.relative_to(out) for p in (out / book.FRAMES).rglob("*.png"))
     assert frames == sorted(p.relative_to(built) for p in (built / book.FRAMES).rglob("*.png"))
     for frame in frames:
-        assert (again / frame).read_bytes() == (built / frame).read_bytes(), frame
+        assert (out / frame).read_bytes() == (built / frame).read_bytes(), frame
+
+
+def _pages(folder: Path) -> list[dict]:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["pages"]
+
+
+def test_a_build_reads_only_the_inputs_make_site_watches(again: tuple[Path, list[Path]]) -> None:
+    """`make site` builds again only when tools/book.py's INPUTS changed (hashed): so a build may
+    read nothing else of the repository, but what is made from the hashed files: the installed
+    packages (.venv, from the lock), npm's (web/node_modules, from web/package-lock.json) and
+    bytecode (__pycache__, from the sources)."""
+    out, opened = again
+    hashed = set(book.input_files())
+    made = (ROOT / ".venv", ROOT / "web" / "node_modules")
+    unwatched = [
+        p
+        for p in opened
+        if p not in hashed and not p.is_relative_to(made[0]) and not p.is_relative_to(made[1])
+    ]
+    assert [p for p in unwatched if "__pycache__" not in p.parts] == [], unwatched
+    # the watch saw the build read its inputs: the notebooks, the data, the templates
+    for name in ("notebooks/04_sampling.ipynb", "data/names.txt", "course.toml"):
+        assert ROOT / name in opened, name
+    assert any(p.is_relative_to(ROOT / "web" / "templates") for p in opened)
+
+
+def test_the_inputs_hash_sees_every_input_and_nothing_else(tmp_path: Path) -> None:
+    """A copy of the inputs has the same hash; a byte changed in a notebook, a file added to
+    helpers/ or one removed from web/ changes it; docs/, caches and checkpoints do not."""
+    for p in book.input_files():
+        (tmp_path / p.relative_to(ROOT)).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / p.relative_to(ROOT)).write_bytes(p.read_bytes())
+    key = book.inputs_key(tmp_path)
+    assert key == book.inputs_key()
+    for name in ("docs/testing.md", "helpers/__pycache__/x.pyc", "notebooks/.ipynb_checkpoints/a"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+        assert book.inputs_key(tmp_path) == key, name
+    nb = tmp_path / "notebooks" / "05_nll_smoothing.ipynb"
+    nb.write_bytes(nb.read_bytes().replace(b"smoothing", b"smoothinG", 1))
+    assert (changed := book.inputs_key(tmp_path)) != key
+    (tmp_path / "helpers" / "new.py").write_text("")
+    assert (added := book.inputs_key(tmp_path)) != changed
+    (tmp_path / "web" / "book.js").unlink()
+    assert book.inputs_key(tmp_path) != added
 
 
 def test_the_workbook_zip_runs_without_the_repository(built: Path) -> None:

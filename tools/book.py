@@ -2,6 +2,7 @@
 
     python tools/book.py              # build book/ (and dist/makemore-bigram-book.zip)
     python tools/book.py --out DIR    # build into DIR instead (tests compare two builds)
+    python tools/book.py --no-zip --if-changed   # `make site`: only if an input changed
 
 The pages are made from the notebooks of notebooks/ as they are committed, with the outputs
 that one execution stored and nbval verifies: nothing is executed again. One page per notebook
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import html
 import json
 import re
@@ -82,6 +84,11 @@ Unzip, then in the folder, with Python 3.11+ (or conda: environment.yml):
 Without make: python3 -m venv .venv && .venv/bin/pip install -c requirements-lock.txt -e .
 then .venv/bin/python -m helpers.data and .venv/bin/jupyter lab.
 """
+# Everything a build reads (tests/test_book.py records what one opens and holds it to this):
+# `--if-changed` rebuilds only when a hash of these has changed since book/ was built.
+# web/node_modules is not hashed: npm fills it from web/package-lock.json, which is.
+INPUTS = (*WORKBOOK_DIRS, "web", "data/names.txt", *WORKBOOK_FILES)
+STAMP = ROOT / "build" / "book.inputs"  # the inputs' hash when book/ was last built
 # A fixed date for every file in the zips: the same inputs give the same bytes.
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 MATH = re.compile(r"\$[^$\s][^$]*\$|\$\$|\\\(|\\\[")
@@ -532,13 +539,51 @@ def size_of(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+def input_files(root: Path = ROOT) -> list[Path]:
+    """The files of INPUTS under `root`, sorted (no caches, no node_modules, no dot-files)."""
+    found = []
+    for name in INPUTS:
+        path = root / name
+        for p in [path] if path.is_file() else sorted(path.rglob("*")):
+            parts = p.relative_to(root).parts
+            skip = {"node_modules", "__pycache__"} & set(parts) or any(
+                x.startswith(".") for x in parts
+            )
+            if p.is_file() and not skip:
+                found.append(p)
+    return sorted(found)
+
+
+def inputs_key(root: Path = ROOT) -> str:
+    """A hash of every input file's name and bytes, and of this Python."""
+    h = hashlib.sha256(sys.version.encode())
+    for p in input_files(root):
+        for part in (p.relative_to(root).as_posix().encode(), p.read_bytes()):
+            h.update(len(part).to_bytes(8, "little") + part)
+    return h.hexdigest()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=BUILD, help="where to build (default book/)")
     parser.add_argument("--no-zip", action="store_true", help="skip dist/makemore-bigram-book.zip")
+    parser.add_argument(
+        "--if-changed",
+        action="store_true",
+        help="build book/ only if its inputs changed since it was last built (make site)",
+    )
     args = parser.parse_args()
     started = time.monotonic()
+    default = args.out.resolve() == BUILD
+    key = inputs_key() if default else ""
+    if args.if_changed and default and (BUILD / "manifest.json").is_file():
+        if STAMP.is_file() and STAMP.read_text() == key:
+            print("book: book/ is up to date (its inputs are unchanged since it was built)")
+            return 0
     manifest = build(args.out)
+    if default:
+        STAMP.parent.mkdir(exist_ok=True)
+        STAMP.write_text(key)
     if not args.no_zip:
         book_zip(args.out, ZIP)
     where = args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out
