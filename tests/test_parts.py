@@ -17,14 +17,21 @@ MARKERS = ("browser", "corpus")
 # Every kind of test there is: a notebook (nbval's cells carry no marker), and a test module's
 # test with each combination of the markers.
 KINDS = [(str(p.relative_to(ROOT)), ()) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))] + [
-    ("tests/test_x.py", marks) for marks in ((), ("browser",), ("corpus",), MARKERS)
+    (name, marks)
+    for name in ("tests/test_x.py", parts.KERNEL)  # any test module; the one a part names
+    for marks in ((), ("browser",), ("corpus",), MARKERS)
 ]
 
 
 def _selects(args: list[str], path: str, marks: tuple[str, ...]) -> bool:
     paths = [a for i, a in enumerate(args) if not a.startswith("-") and args[i - 1 : i] != ["-m"]]
+    ignored = [a.removeprefix("--ignore=") for a in args if a.startswith("--ignore=")]
     expr = args[args.index("-m") + 1] if "-m" in args else None
-    under = any(path == p or path.startswith(p.rstrip("/") + "/") for p in paths)
+
+    def within(folders: list[str]) -> bool:
+        return any(path == p or path.startswith(p.rstrip("/") + "/") for p in folders)
+
+    under = within(paths) and not within(ignored)
 
     def marked(name: str, /, **kwargs: object) -> bool:
         return name in marks

@@ -27,9 +27,11 @@ sys.path.insert(0, str(ROOT))
 from helpers import course  # noqa: E402
 
 UNIT = "not browser and not corpus"
-# `fast` evens out its two parts: the workbook's notebooks (the costly ones) in one, the unit
-# tests with every other notebook (the index and the ones beyond the workbook) in the other.
+# `fast` evens out its two parts: the workbook's notebooks (the costly ones) with the workbook's
+# kernel cases in one, the unit tests with every other notebook (the index and the ones beyond
+# the workbook) in the other (here: 83 and 85 s of tests).
 WORKBOOK = [f"notebooks/{nb.file}.ipynb" for nb in course.workbook()]
+KERNEL = "tests/test_workbook_kernel.py"
 OTHERS = sorted(
     str(p.relative_to(ROOT))
     for p in (ROOT / "notebooks").glob("*.ipynb")
@@ -37,8 +39,8 @@ OTHERS = sorted(
 )
 
 FAST: tuple[tuple[str, list[str]], ...] = (
-    ("workbook notebooks", WORKBOOK),
-    ("unit tests and the other notebooks", ["tests", *OTHERS, "-m", UNIT]),
+    ("workbook notebooks and kernel cases", [*WORKBOOK, KERNEL, "-m", UNIT]),
+    ("unit tests and the other notebooks", ["tests", *OTHERS, "-m", UNIT, f"--ignore={KERNEL}"]),
 )
 PLANS: dict[str, tuple[tuple[str, list[str]], ...]] = {
     # `test` is `fast` beside a third part, the browser tests with the answer corpus: they wait
