@@ -29,7 +29,7 @@ from helpers import course  # noqa: E402
 UNIT = "not browser and not corpus"
 # `fast` evens out its two parts: the workbook's notebooks (the costly ones) with the workbook's
 # kernel cases in one, the unit tests with every other notebook (the index and the ones beyond
-# the workbook) in the other (here: 83 and 85 s of tests).
+# the workbook) in the other (here: 84 and 83 s of tests).
 WORKBOOK = [f"notebooks/{nb.file}.ipynb" for nb in course.workbook()]
 KERNEL = "tests/test_workbook_kernel.py"
 OTHERS = sorted(
