@@ -69,7 +69,7 @@ notebooks: setup data  ## nbval on the notebooks only
 browser: $(TEST_INPUTS)  ## the JupyterLab + Chromium tests only
 	@$(WITH_BROWSER) $(PYTEST) tests -m browser
 
-stress: $(TEST_INPUTS)  ## `make test`'s pytest while every core is kept busy (STRESS_ARGS=... to select)
+stress: $(TEST_INPUTS)  ## the whole suite as one plain pytest, corpus computed in full, while every core is kept busy (STRESS_ARGS=... to select)
 	@$(WITH_BROWSER) $(BIN)/python tools/stress.py -- -p no:cacheprovider $(STRESS_ARGS)
 
 bench: setup data  ## benchmarks, as ratios to the lesson's way; explorers timed in the page; -> docs/figures.md
