@@ -146,3 +146,31 @@ def test_without_a_cache_or_with_an_empty_one_everything_is_computed() -> None:
 
 def _book(step: str) -> str:
     return {nb.slug: nb.number for nb in course.workbook()}[STEPS[step].notebook]
+
+
+def test_only_a_notebook_that_passed_everything_is_kept() -> None:
+    """A computed notebook goes into the cache only if every answer's line has no problem (as
+    test_answer judges it), its solved cells ran and its reference solutions pass."""
+    mine = [(s, e, c) for s, e, c in ANSWERS if _book(s) == "01"]
+    named: dict[str, list[str]] = {}  # answer id -> what its copies' lines must name
+    for s, e, c in mine:
+        named.setdefault(corpus._answer_id(s, c), []).append(e)
+    passing = {
+        k: ("✓ right" if OK in names else "✗ " + "; ".join(names), False)
+        for k, names in named.items()
+    }
+    refs = {s: "✓ right" for s, _, _ in mine}
+    assert corpus.keepable("01", mine, passing, refs)
+    right = next(corpus._answer_id(s, c) for s, e, c in mine if e == OK)
+    wrong = next(corpus._answer_id(s, c) for s, e, c in mine if e != OK)
+    for changed in (
+        {right: ("✗ refused", False)},  # a right answer refused
+        {wrong: ("✓ accepted", False)},  # a wrong one accepted
+        {wrong: ("✗ some other mistake", False)},  # a hint that names another
+        {right: ("✓ right", True)},  # a hang, maybe the machine's
+        {right: ("TRACEBACK RuntimeError()", False)},
+    ):
+        assert not corpus.keepable("01", mine, {**passing, **changed}, refs), changed
+    assert not corpus.keepable("01", mine, {k: passing[k] for k in list(passing)[1:]}, refs)
+    assert not corpus.keepable("01", mine, passing, {**refs, mine[0][0]: "✗ the solution"})
+    assert not corpus.keepable("01", mine, passing, {**refs, "error:01_dataset.ipynb:3": "E"})
